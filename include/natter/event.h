@@ -1,0 +1,121 @@
+/* event.h - the catalogue of core events.
+ *
+ * Session threads build events (plain C, no libstrophe types) and queue
+ * them to the main thread, which emits them on the bus (bus.h).  Commands
+ * emit EV_INFO and EV_ERROR the same way, so every front end shows
+ * results alike.  An event owns all its strings; event_free frees them.
+ *
+ *   event              members (u.*)                  emitted when
+ *   EV_CONNECTING      -                              a connect starts
+ *   EV_CONNECTED       connected.jid                  bound and ready
+ *   EV_DISCONNECTED    disconnected.kind/reason/fp    session over
+ *   EV_MESSAGE         message.*                      chat/normal in or out
+ *   EV_PRESENCE        presence.*                     a contact's resource
+ *   EV_ROSTER          roster.*                       item fetched or pushed
+ *   EV_ROSTER_END      roster_end.ver/unchanged       the login fetch ended
+ *   EV_SUBSCRIPTION    subscription.from/type         a request from a contact
+ *   EV_INFO            info.command/message           command output
+ *   EV_ERROR           error.*                        a command or stanza failed
+ *   EV_ACCOUNT_ADDED   -                              /account add (internal)
+ *   EV_SESSION_ENDED   -                              thread done (internal)
+ */
+#ifndef NATTER_EVENT_H
+#define NATTER_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum event_type {
+	EV_CONNECTING,
+	EV_CONNECTED,
+	EV_DISCONNECTED,
+	EV_MESSAGE,
+	EV_PRESENCE,
+	EV_ROSTER,
+	EV_ROSTER_END,
+	EV_SUBSCRIPTION,
+	EV_INFO,
+	EV_ERROR,
+	EV_ACCOUNT_ADDED,
+	EV_SESSION_ENDED,
+	EV_COUNT
+};
+
+/* Why a session ended. */
+enum disc_kind {
+	DISC_USER,        /* /disconnect, /quit */
+	DISC_NETWORK,     /* refused, reset, DNS */
+	DISC_TIMEOUT,     /* no answer in time (connect or keepalive) */
+	DISC_TLS,         /* TLS unavailable or failed; nothing was sent */
+	DISC_CERTIFICATE, /* certificate not trusted */
+	DISC_AUTH,        /* authentication failed */
+	DISC_STREAM,      /* the server closed the stream with an error */
+	DISC_CONFIG       /* the account cannot be used as configured */
+};
+
+/* A contact's availability; PRES_OFFLINE for unavailable. */
+enum presence_show {
+	PRES_OFFLINE,
+	PRES_ONLINE,
+	PRES_CHAT,
+	PRES_AWAY,
+	PRES_XA,
+	PRES_DND
+};
+
+struct event {
+	enum event_type type;
+	char *account;
+	union {
+		struct {
+			char *jid;
+		} connected;
+		struct {
+			enum disc_kind kind;
+			char *reason;
+			char *fingerprint; /* DISC_CERTIFICATE only */
+		} disconnected;
+		struct {
+			bool out;
+			char *from, *to, *type, *body, *id, *thread;
+			int64_t stamp; /* seconds since the epoch, UTC */
+		} message;
+		struct {
+			char *from; /* full JID */
+			enum presence_show show;
+			char *status;
+			int priority;
+		} presence;
+		struct {
+			char *jid, *name, *subscription, *ask;
+			char **groups; /* NULL-terminated, may be NULL */
+			bool fetched;  /* part of a full roster result */
+		} roster;
+		struct {
+			char *ver;
+			bool unchanged; /* the server said our cached version is current */
+		} roster_end;
+		struct {
+			char *from, *type;
+		} subscription;
+		struct {
+			char *command, *message;
+		} info;
+		struct {
+			char *command, *message;
+			char *id, *condition, *jid; /* for a stanza the server bounced */
+		} error;
+	} u;
+};
+
+/* A zeroed event of type for account (copied; may be NULL). */
+struct event *event_new(enum event_type type, const char *account);
+void event_free(struct event *ev);
+
+const char *event_type_name(enum event_type type);
+const char *disc_kind_name(enum disc_kind kind);
+const char *presence_show_name(enum presence_show show);
+/* Parse "online", "chat", "away", "xa", "dnd" (and "offline"); -1 if none. */
+int presence_show_parse(const char *s);
+
+#endif

@@ -1,0 +1,27 @@
+/* tqueue.h - a queue between threads with a pollable wake fd.
+ *
+ * Any thread pushes; one consumer thread watches tqueue_fd() in its loop
+ * and drains.  The fd is an eventfd: it is readable while items may be
+ * waiting, and draining resets it.
+ */
+#ifndef NATTER_TQUEUE_H
+#define NATTER_TQUEUE_H
+
+struct tqueue;
+
+typedef void (*tqueue_free_fn)(void *item);
+typedef void (*tqueue_each_fn)(void *item, void *arg);
+
+/* free_item frees items still queued when the queue is freed. */
+struct tqueue *tqueue_new(tqueue_free_fn free_item);
+void tqueue_free(struct tqueue *q);
+
+/* Append item (ownership passes to the queue) and wake the consumer. */
+void tqueue_push(struct tqueue *q, void *item);
+/* Take the next item or NULL; ownership passes to the caller. */
+void *tqueue_pop(struct tqueue *q);
+/* Reset the wake fd, then hand every waiting item to fn (which owns it). */
+unsigned tqueue_drain(struct tqueue *q, tqueue_each_fn fn, void *arg);
+int tqueue_fd(const struct tqueue *q);
+
+#endif

@@ -1,0 +1,43 @@
+/* xmpp.h - the session layer's public face (src/xmpp/).
+ *
+ * Each connected account has a session thread that owns its libstrophe
+ * context.  These functions run on the main thread: they queue a request
+ * to the account's thread and return at once.  Results and failures come
+ * back as events.  A request for an account that is not online returns -1
+ * and emits nothing: the caller reports it.
+ */
+#ifndef NATTER_XMPP_H
+#define NATTER_XMPP_H
+
+#include "natter/event.h"
+
+struct account;
+struct loop;
+
+/* Remember the main loop (session wake fds are watched there). */
+void session_init(struct loop *main_loop);
+/* Start the account's session thread; 0, or -1 with an EV_ERROR emitted. */
+int session_connect(struct account *acc);
+/* Send unavailable presence, close the stream, end the thread. */
+void session_disconnect(struct account *acc);
+/* Number of session threads still running. */
+unsigned session_count(void);
+/* Disconnect every account and wait (up to ms) for the threads. */
+void session_shutdown(unsigned ms);
+
+/* Send a chat message; *id_out (to free) gets its id.  An EV_MESSAGE with
+ * out=true is emitted by the caller's request completing. */
+int xmessage_send(struct account *acc, const char *to, const char *body, char **id_out);
+/* Broadcast our presence. */
+int xpresence_send(struct account *acc, enum presence_show show, const char *status);
+/* Send a presence subscription stanza: subscribe, subscribed,
+ * unsubscribe or unsubscribed. */
+int xpresence_subscription(struct account *acc, const char *jid, const char *type);
+/* Add or update a roster item (name may be NULL; groups NULL-terminated). */
+int xroster_set(struct account *acc, const char *jid, const char *name, char *const *groups);
+int xroster_remove(struct account *acc, const char *jid);
+
+/* Features we announce in disco#info, sorted (for tests and /help). */
+const char *const *xdisco_features(void);
+
+#endif

@@ -1,0 +1,68 @@
+/* cmd-chat.c - /msg and /status. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "natter/account.h"
+#include "natter/cmd.h"
+#include "natter/xmpp.h"
+#include "cmd-families.h"
+
+static int
+cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *id = NULL;
+
+	if (!cmd_check_jid(ctx, argv[0], false))
+		return -1;
+	if (argc < 2) {
+		cmd_info(ctx, "chat with %s: give a text to send (/msg %s TEXT)", argv[0], argv[0]);
+		return 0;
+	}
+	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
+		return cmd_error(ctx, "not connected: the message to %s was not sent", argv[0]);
+	if (xmessage_send(ctx->account, argv[0], argv[1], &id) != 0)
+		return cmd_error(ctx, "the message to %s was not sent", argv[0]);
+	g_free(id);
+	return 0;
+}
+
+static int
+cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct account *acc = ctx->account;
+	int show = presence_show_parse(argv[0]);
+
+	if (show <= PRES_OFFLINE)
+		return cmd_error(ctx, "'%s' is not one of online, chat, away, xa, dnd", argv[0]);
+	if (acc == NULL)
+		return cmd_error(ctx, "no account: add one with /account add NAME JID");
+	acc->show = (enum presence_show)show;
+	g_free(acc->status);
+	acc->status = argc > 1 ? g_strdup(argv[1]) : NULL;
+	if (acc->state == ACC_ONLINE && xpresence_send(acc, acc->show, acc->status) != 0)
+		return cmd_error(ctx, "presence not sent");
+	return 0;
+}
+
+static const char *const show_words[] = { "online", "chat", "away", "xa", "dnd", NULL };
+
+const struct cmd cmd_chat_table[] = {
+	{ .name = "msg",
+	  .args = { { "JID", COMPLETE_JID, 0, NULL },
+	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },
+	  .summary = "Send TEXT to JID (without TEXT: open the chat with JID).",
+	  .help = "The message carries a unique id and an origin-id (XEP-0359); if the server\n"
+	          "bounces it, the error names the message.",
+	  .examples = { "/msg bob@example.org see you at noon" },
+	  .fn = cmd_msg },
+	{ .name = "status",
+	  .args = { { "SHOW", COMPLETE_WORD, 0, show_words },
+	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },
+	  .summary = "Set your presence: online, chat, away, xa or dnd, with an optional text.",
+	  .examples = { "/status away back at two", "/status online" },
+	  .fn = cmd_status },
+	{ .name = NULL }
+};

@@ -1,0 +1,16 @@
+/* cmd-families.h - the command tables of each family (private to src/cmd). */
+#ifndef NATTER_CMD_FAMILIES_H
+#define NATTER_CMD_FAMILIES_H
+
+#include "natter/cmd.h"
+
+extern const struct cmd cmd_core_table[];    /* cmd-core.c: help, set, quit */
+extern const struct cmd cmd_account_table[]; /* cmd-account.c: account, connect, disconnect */
+extern const struct cmd cmd_chat_table[];    /* cmd-chat.c: msg, status */
+extern const struct cmd cmd_roster_table[];  /* cmd-roster.c: roster */
+
+/* Check that s is a JID (bare when bare_only); emits the error and returns
+ * false otherwise. */
+bool cmd_check_jid(struct cmd_ctx *ctx, const char *s, bool bare_only);
+
+#endif

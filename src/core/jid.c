@@ -1,0 +1,275 @@
+/* jid.c - Jabber IDs per RFC 7622, with GLib's UTF-8 functions. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "natter/jid.h"
+
+#define JID_PART_MAX 1023
+
+/* True when the unicode character may not appear in any part. */
+static bool
+jid_char_control(gunichar c)
+{
+	GUnicodeType t = g_unichar_type(c);
+
+	return t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT ||
+	    t == G_UNICODE_UNASSIGNED || t == G_UNICODE_SURROGATE ||
+	    t == G_UNICODE_PRIVATE_USE || t == G_UNICODE_LINE_SEPARATOR ||
+	    t == G_UNICODE_PARAGRAPH_SEPARATOR;
+}
+
+/* Normalise a localpart (NFC, lower case); NULL with *err if invalid. */
+static char *
+jid_local(const char *s, size_t len, const char **err)
+{
+	char *nfc, *low;
+
+	if (len == 0) {
+		*err = "empty localpart before '@'";
+		return NULL;
+	}
+	if (len > JID_PART_MAX) {
+		*err = "localpart longer than 1023 bytes";
+		return NULL;
+	}
+	if (!g_utf8_validate(s, (gssize)len, NULL)) {
+		*err = "localpart is not valid UTF-8";
+		return NULL;
+	}
+	for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (strchr("\"&'/:<>@", (int)c) != NULL && c < 0x80) {
+			*err = "localpart contains one of \" & ' / : < > @";
+			return NULL;
+		}
+		if (g_unichar_isspace(c) || jid_char_control(c)) {
+			*err = "localpart contains a space or control character";
+			return NULL;
+		}
+	}
+	nfc = g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
+	low = g_utf8_strdown(nfc, -1);
+	g_free(nfc);
+	if (strlen(low) > JID_PART_MAX) {
+		g_free(low);
+		*err = "localpart longer than 1023 bytes";
+		return NULL;
+	}
+	return low;
+}
+
+/* Normalise a domainpart; NULL with *err if invalid. */
+static char *
+jid_domain(const char *s, size_t len, const char **err)
+{
+	char *d, *low;
+	char **labels;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		*err = "empty domain";
+		return NULL;
+	}
+	if (len > JID_PART_MAX) {
+		*err = "domain longer than 1023 bytes";
+		return NULL;
+	}
+	if (!g_utf8_validate(s, (gssize)len, NULL)) {
+		*err = "domain is not valid UTF-8";
+		return NULL;
+	}
+	d = g_strndup(s, len);
+	if (d[0] == '[') {
+		struct in6_addr a6;
+		if (len < 3 || d[len - 1] != ']') {
+			*err = "unterminated IPv6 address in domain";
+			g_free(d);
+			return NULL;
+		}
+		d[len - 1] = '\0';
+		if (inet_pton(AF_INET6, d + 1, &a6) != 1) {
+			*err = "invalid IPv6 address in domain";
+			g_free(d);
+			return NULL;
+		}
+		d[len - 1] = ']';
+		low = g_ascii_strdown(d, -1);
+		g_free(d);
+		return low;
+	}
+	for (const char *p = d; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c < 0x80 && !g_ascii_isalnum((int)c) && c != '-' && c != '.' && c != '_') {
+			*err = "domain contains a character that is not allowed in a host name";
+			g_free(d);
+			return NULL;
+		}
+		if (c >= 0x80 && (g_unichar_isspace(c) || jid_char_control(c))) {
+			*err = "domain contains a space or control character";
+			g_free(d);
+			return NULL;
+		}
+	}
+	labels = g_strsplit(d, ".", -1);
+	for (char **l = labels; *l != NULL; l++) {
+		size_t ll = strlen(*l);
+		if (ll == 0 || ll > 63) {
+			*err = ll == 0 ? "domain has an empty label" : "domain label longer than 63 bytes";
+			g_strfreev(labels);
+			g_free(d);
+			return NULL;
+		}
+		if ((*l)[0] == '-' || (*l)[ll - 1] == '-') {
+			*err = "domain label starts or ends with '-'";
+			g_strfreev(labels);
+			g_free(d);
+			return NULL;
+		}
+	}
+	g_strfreev(labels);
+	{
+		char *nfc = g_utf8_normalize(d, -1, G_NORMALIZE_NFC);
+		low = g_utf8_strdown(nfc, -1);
+		g_free(nfc);
+	}
+	g_free(d);
+	return low;
+}
+
+/* Check a resourcepart (kept as given, NFC); NULL with *err if invalid. */
+static char *
+jid_resource(const char *s, size_t len, const char **err)
+{
+	if (len == 0) {
+		*err = "empty resource after '/'";
+		return NULL;
+	}
+	if (len > JID_PART_MAX) {
+		*err = "resource longer than 1023 bytes";
+		return NULL;
+	}
+	if (!g_utf8_validate(s, (gssize)len, NULL)) {
+		*err = "resource is not valid UTF-8";
+		return NULL;
+	}
+	for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (jid_char_control(c) || (g_unichar_isspace(c) && c != ' ')) {
+			*err = "resource contains a control character";
+			return NULL;
+		}
+	}
+	return g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
+}
+
+struct jid *
+jid_parse(const char *s, const char **err)
+{
+	const char *dummy;
+	const char *slash, *at, *dstart;
+	size_t barelen;
+	struct jid *j;
+
+	if (err == NULL)
+		err = &dummy;
+	if (s == NULL || *s == '\0') {
+		*err = "empty JID";
+		return NULL;
+	}
+	j = g_new0(struct jid, 1);
+	slash = strchr(s, '/');
+	barelen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	at = memchr(s, '@', barelen);
+	dstart = s;
+	if (at != NULL) {
+		j->local = jid_local(s, (size_t)(at - s), err);
+		if (j->local == NULL)
+			goto fail;
+		dstart = at + 1;
+	}
+	if (memchr(dstart, '@', barelen - (size_t)(dstart - s)) != NULL) {
+		*err = "more than one '@' before the resource";
+		goto fail;
+	}
+	j->domain = jid_domain(dstart, barelen - (size_t)(dstart - s), err);
+	if (j->domain == NULL)
+		goto fail;
+	if (slash != NULL) {
+		j->resource = jid_resource(slash + 1, strlen(slash + 1), err);
+		if (j->resource == NULL)
+			goto fail;
+	}
+	j->bare = j->local != NULL ? g_strdup_printf("%s@%s", j->local, j->domain)
+	                           : g_strdup(j->domain);
+	j->full = j->resource != NULL ? g_strdup_printf("%s/%s", j->bare, j->resource)
+	                              : g_strdup(j->bare);
+	return j;
+fail:
+	jid_free(j);
+	return NULL;
+}
+
+void
+jid_free(struct jid *j)
+{
+	if (j == NULL)
+		return;
+	g_free(j->local);
+	g_free(j->domain);
+	g_free(j->resource);
+	g_free(j->bare);
+	g_free(j->full);
+	g_free(j);
+}
+
+bool
+jid_valid(const char *s, const char **err)
+{
+	struct jid *j = jid_parse(s, err);
+	bool ok = j != NULL;
+
+	jid_free(j);
+	return ok;
+}
+
+char *
+jid_bare(const char *s)
+{
+	struct jid *j = jid_parse(s, NULL);
+	char *bare;
+
+	if (j == NULL)
+		return NULL;
+	bare = g_strdup(j->bare);
+	jid_free(j);
+	return bare;
+}
+
+static bool
+jid_compare(const char *a, const char *b, bool full)
+{
+	struct jid *ja = jid_parse(a, NULL), *jb = jid_parse(b, NULL);
+	bool eq = ja != NULL && jb != NULL &&
+	    strcmp(full ? ja->full : ja->bare, full ? jb->full : jb->bare) == 0;
+
+	jid_free(ja);
+	jid_free(jb);
+	return eq;
+}
+
+bool
+jid_bare_equal(const char *a, const char *b)
+{
+	return jid_compare(a, b, false);
+}
+
+bool
+jid_equal(const char *a, const char *b)
+{
+	return jid_compare(a, b, true);
+}

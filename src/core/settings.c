@@ -1,0 +1,128 @@
+/* settings.c - the table of global settings and their current values. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "natter/settings.h"
+
+static const struct setting settings[] = {
+	{ "connect_timeout", SETTING_INT, "30", 1, 600,
+	  "Seconds a connection may take, from the first packet to a bound session, before natter gives up." },
+	{ "keepalive_interval", SETTING_INT, "300", 5, 86400,
+	  "Seconds of silence from the server after which natter pings it (XEP-0199)." },
+	{ "keepalive_timeout", SETTING_INT, "20", 1, 600,
+	  "Seconds natter waits for the answer to a keepalive ping before it calls the connection dead." },
+	{ "iq_timeout", SETTING_INT, "60", 1, 3600,
+	  "Seconds natter waits for the reply to a request before reporting it unanswered." },
+	{ "debug_file", SETTING_STRING, "", 0, 0,
+	  "File to append a debug log to (protocol traffic with credentials removed); empty: no log." },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static GHashTable *values; /* name -> value string */
+
+const struct setting *
+settings_table(void)
+{
+	return settings;
+}
+
+static const struct setting *
+settings_find(const char *name)
+{
+	for (const struct setting *s = settings; s->name != NULL; s++) {
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static const char *
+settings_value(const char *name)
+{
+	const struct setting *s = settings_find(name);
+	const char *v = values != NULL ? g_hash_table_lookup(values, name) : NULL;
+
+	if (s == NULL)
+		g_error("settings: no setting %s", name);
+	return v != NULL ? v : s->def;
+}
+
+/* Parse a boolean word; -1 when it is none. */
+static int
+settings_parse_bool(const char *v)
+{
+	static const char *const yes[] = { "on", "true", "yes", "1" };
+	static const char *const no[] = { "off", "false", "no", "0" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+		if (g_ascii_strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (g_ascii_strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+char *
+settings_set(const char *name, const char *value)
+{
+	const struct setting *s = settings_find(name);
+
+	if (s == NULL)
+		return g_strdup_printf("no setting named '%s' (see /help set)", name);
+	if (value == NULL)
+		value = s->def;
+	switch (s->type) {
+	case SETTING_INT: {
+		char *end;
+		long n;
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0')
+			return g_strdup_printf("%s takes a number, not '%s'", name, value);
+		if (n < s->min || n > s->max)
+			return g_strdup_printf("%s must be between %ld and %ld", name, s->min, s->max);
+		break;
+	}
+	case SETTING_BOOL:
+		if (settings_parse_bool(value) < 0)
+			return g_strdup_printf("%s takes on or off, not '%s'", name, value);
+		break;
+	case SETTING_STRING:
+		break;
+	}
+	if (values == NULL)
+		values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	g_hash_table_insert(values, (gpointer)s->name, g_strdup(value));
+	return NULL;
+}
+
+long
+settings_int(const char *name)
+{
+	return strtol(settings_value(name), NULL, 10);
+}
+
+bool
+settings_bool(const char *name)
+{
+	return settings_parse_bool(settings_value(name)) == 1;
+}
+
+const char *
+settings_str(const char *name)
+{
+	return settings_value(name);
+}
+
+void
+settings_reset(void)
+{
+	if (values != NULL)
+		g_hash_table_remove_all(values);
+}

@@ -1,0 +1,147 @@
+/* session.h - private to src/xmpp: one account's session thread.
+ *
+ * Threading rules: everything in struct session below "session thread
+ * only" is touched by the session thread alone; the main thread reads the
+ * fields above it, which are set before the thread starts, plus the two
+ * atomics.  The thread talks to the main thread only through the two
+ * queues: requests (struct session_req) in, events (struct event) out.
+ */
+#ifndef NATTER_XMPP_SESSION_H
+#define NATTER_XMPP_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <strophe.h>
+
+#include "natter/account.h"
+#include "natter/event.h"
+
+struct loop;
+struct tqueue;
+struct session;
+
+typedef void (*session_req_fn)(struct session *s, void *arg);
+
+struct session_req {
+	session_req_fn fn;
+	void *arg;
+	void (*free_arg)(void *arg);
+};
+
+struct session {
+	/* set by the main thread before the thread starts */
+	char *account;       /* account name, for events */
+	char *jid;           /* bare JID */
+	char *resource;
+	char *password;      /* wiped once handed to libstrophe */
+	char *password_cmd;
+	char *server;
+	int port;
+	enum tls_mode tls;
+	char *ca_file;
+	char *pin;
+	char *roster_ver;    /* cached roster version, or NULL */
+	enum presence_show show;
+	char *status;
+	unsigned connect_timeout, keepalive_interval, keepalive_timeout, iq_timeout; /* seconds */
+	struct tqueue *requests;
+	struct tqueue *events;
+	GThread *thread;
+
+	/* shared */
+	gint fd;             /* the socket, or -1 (atomic) */
+	gint abort_seen;     /* the thread took the abort request (atomic) */
+
+	/* main thread only */
+	unsigned watchdog;   /* timer on the main loop */
+	bool ended;
+
+	/* session thread only */
+	struct loop *loop;
+	xmpp_ctx_t *ctx;
+	xmpp_conn_t *conn;
+	xmpp_log_t log;
+	char *bound_jid;
+	bool tcp_pending;    /* waiting for the TCP connect to complete */
+	bool connected;      /* XMPP_CONN_CONNECT fired */
+	bool closing;        /* we asked for the stream to close */
+	bool rosterver;      /* the server offers roster versioning */
+	bool sasl_failed;
+	char *sasl_condition;
+	bool starttls_missing;
+	bool no_mechanism;
+	bool cert_refused;
+	char *cert_error, *cert_fingerprint, *cert_subject;
+	bool timed_out;
+	char *timeout_what;
+	int sock_error;
+	char *failure;       /* a local failure found before connecting */
+	enum disc_kind failure_kind;
+	unsigned tick;       /* drives libstrophe's own timers while negotiating */
+	uint64_t last_rx;
+	unsigned keepalive;
+	GHashTable *iqs;     /* id -> struct xiq_pending */
+	GHashTable *sent;    /* message id -> recipient, for bounced messages */
+	GQueue *sent_order;
+};
+
+/* The session of the calling session thread (libstrophe 0.12.2 gives
+ * some callbacks no user data; each thread owns exactly one session). */
+extern __thread struct session *session_self;
+
+/* Queue ev (ownership passes) to the main thread. */
+void session_emit(struct session *s, struct event *ev);
+/* A random, unpredictable id (to free). */
+char *session_id_new(void);
+/* Our own bare JID as bound (or configured). */
+const char *session_bare(struct session *s);
+/* Ask the session thread to run fn(arg); -1 (arg freed) when acc has no
+ * session online. */
+int session_request(struct account *acc, session_req_fn fn, void *arg, void (*free_arg)(void *));
+/* Start or stop the tick that drives libstrophe's timers. */
+void session_tick(struct session *s, bool on);
+/* Close the stream politely (session thread). */
+void session_close(struct session *s);
+
+/* connect.c */
+int xconnect_start(struct session *s);
+void xconnect_report(struct session *s);
+
+/* tap.c: libstrophe's log: failure clues, redacted debug log */
+void tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *msg);
+/* A copy of xml with SASL payloads and passwords replaced by a marker. */
+char *tap_redact(const char *xml);
+
+/* srv.c: DNS SRV lookup (blocking; session thread only) */
+int srv_lookup(const char *service, const char *domain, char **host, unsigned short *port);
+
+/* xiq.c: requests we send and requests we answer */
+typedef void (*xiq_reply_fn)(struct session *s, xmpp_stanza_t *reply, void *arg);
+typedef void (*xiq_get_fn)(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *child);
+void xiq_init(struct session *s);
+void xiq_free(struct session *s);
+/* Send iq (an id is set; to may be NULL for our account); fn gets the
+ * reply, or NULL after timeout_s seconds; free_arg (may be NULL) frees arg
+ * afterwards, or when the session ends first.  The caller keeps iq. */
+void xiq_send(struct session *s, xmpp_stanza_t *iq, const char *to, unsigned timeout_s,
+    xiq_reply_fn fn, void *arg, void (*free_arg)(void *));
+/* Reply to a request: a result (payload may be NULL) or an error. */
+void xiq_result(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
+void xiq_error(struct session *s, xmpp_stanza_t *iq, const char *type, const char *condition);
+/* The text of an error reply: "condition" or "condition: text" (to free). */
+char *xiq_error_text(xmpp_stanza_t *stanza, char **condition);
+
+/* per-area handlers, registered at CONNECT */
+void xroster_connected(struct session *s);
+int xroster_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
+void xpresence_connected(struct session *s);
+void xpresence_initial(struct session *s);
+void xmessage_connected(struct session *s);
+void xmessage_free(struct session *s);
+void xdisco_answer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
+void xping_start(struct session *s);
+void xping_stop(struct session *s);
+
+#endif

@@ -1,0 +1,117 @@
+/* tap.c - libstrophe's log: clues to why a connection failed, and the
+ * redacted debug log.  Raw traffic arrives here as "SENT: " (area conn,
+ * the exact bytes) and "RECV: " (area xmpp, re-serialized stanzas). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <strophe.h>
+
+#include "natter/log.h"
+#include "session.h"
+
+/* Elements whose content is a credential or derived from one. */
+static GRegex *
+tap_secret_re(void)
+{
+	static gsize once;
+	static GRegex *re;
+
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("(<(?:[A-Za-z0-9_.-]+:)?(auth|response|challenge|success|password)"
+		    "(?=[\\s/>])[^>]*?)(?:/>|>(.*?)</(?:[A-Za-z0-9_.-]+:)?\\2\\s*>)",
+		    G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&once, 1);
+	}
+	return re;
+}
+
+static gboolean
+tap_redact_cb(const GMatchInfo *m, GString *out, gpointer unused)
+{
+	char *open = g_match_info_fetch(m, 1);
+	char *name = g_match_info_fetch(m, 2);
+	char *body = g_match_info_fetch(m, 3);
+
+	if (body == NULL || *body == '\0') {
+		char *whole = g_match_info_fetch(m, 0);
+		g_string_append(out, whole);
+		g_free(whole);
+	} else {
+		g_string_append_printf(out, "%s>[%s removed: %zu bytes]</%s>", open,
+		    strcmp(name, "password") == 0 ? "password" : "SASL data", strlen(body), name);
+	}
+	g_free(open);
+	g_free(name);
+	g_free(body);
+	return FALSE;
+}
+
+char *
+tap_redact(const char *xml)
+{
+	return g_regex_replace_eval(tap_secret_re(), xml, -1, 0, 0, tap_redact_cb, NULL, NULL);
+}
+
+/* Take the condition out of a SASL <failure>: the first child's name. */
+static char *
+tap_sasl_condition(const char *xml)
+{
+	const char *p = strstr(xml, "<failure");
+	const char *q;
+
+	if (p == NULL || (p = strchr(p, '>')) == NULL || p[-1] == '/')
+		return NULL;
+	p++;
+	if (*p != '<')
+		return NULL;
+	p++;
+	for (q = p; (*q >= 'a' && *q <= 'z') || *q == '-'; q++)
+		;
+	return q > p ? g_strndup(p, (gsize)(q - p)) : NULL;
+}
+
+void
+tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *msg)
+{
+	struct session *s = userdata;
+
+	if (strcmp(area, "xmpp") == 0) {
+		if (g_str_has_prefix(msg, "RECV: ")) {
+			const char *xml = msg + 6;
+			if (g_str_has_prefix(xml, "<stream:features") &&
+			    strstr(xml, "urn:xmpp:features:rosterver") != NULL)
+				s->rosterver = true;
+			else if (!s->connected && g_str_has_prefix(xml, "<failure") &&
+			    strstr(xml, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL) {
+				s->sasl_failed = true;
+				if (s->sasl_condition == NULL)
+					s->sasl_condition = tap_sasl_condition(xml);
+			}
+		} else if (g_str_has_prefix(msg, "TLS is not supported, but set as mandatory")) {
+			s->starttls_missing = true;
+		} else if (g_str_has_prefix(msg, "connection failed, error ")) {
+			s->sock_error = atoi(msg + strlen("connection failed, error "));
+		} else if (g_str_has_prefix(msg, "Connection attempt timed out")) {
+			s->timed_out = true;
+			g_free(s->timeout_what);
+			s->timeout_what = g_strdup("the TCP connection was not accepted in time");
+		}
+	} else if (strcmp(area, "auth") == 0 && level == XMPP_LEVEL_ERROR &&
+	    g_str_has_prefix(msg, "Cannot authenticate with known methods")) {
+		s->no_mechanism = true;
+	}
+
+	if (log_enabled()) {
+		static const char *const levels[] = { "debug", "info", "warn", "error" };
+		char *safe;
+		/* area "auth" debug lines carry digests: keep only their first words */
+		if (strcmp(area, "auth") == 0 && level == XMPP_LEVEL_DEBUG)
+			return;
+		safe = tap_redact(msg);
+		log_msg(s->account, "%s %s %s", levels[level & 3], area, safe);
+		g_free(safe);
+	}
+}
