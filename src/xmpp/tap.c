@@ -81,7 +81,8 @@ tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *ms
 	if (strcmp(area, "xmpp") == 0) {
 		if (g_str_has_prefix(msg, "RECV: ")) {
 			const char *xml = msg + 6;
-			if (g_str_has_prefix(xml, "<stream:features") &&
+			/* libstrophe re-serializes <stream:features> as <features xmlns=...> */
+			if ((g_str_has_prefix(xml, "<features") || g_str_has_prefix(xml, "<stream:features")) &&
 			    strstr(xml, "urn:xmpp:features:rosterver") != NULL)
 				s->rosterver = true;
 			else if (!s->connected && g_str_has_prefix(xml, "<failure") &&
