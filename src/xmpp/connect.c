@@ -235,6 +235,10 @@ xconnect_report(struct session *s)
 			    s->sasl_condition != NULL ? s->sasl_condition : "not-authorized");
 		else
 			reason = g_strdup("authentication failed: no mechanism both sides support");
+	} else if (g_atomic_int_get(&s->forced)) {
+		kind = DISC_TIMEOUT;
+		reason = g_strdup_printf("connection timed out: the TLS handshake did not complete "
+		    "within %u s", s->connect_timeout);
 	} else if (s->timed_out) {
 		kind = DISC_TIMEOUT;
 		reason = g_strdup_printf("connection timed out: %s", s->timeout_what);

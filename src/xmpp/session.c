@@ -226,6 +226,22 @@ session_close(struct session *s)
 	}
 }
 
+void
+session_drop(struct session *s)
+{
+	int fd = g_atomic_int_get(&s->fd);
+
+	s->closing = true;
+	xping_stop(s);
+	if (fd >= 0) {
+		/* libstrophe reads end-of-file on the next pass and tears down */
+		shutdown(fd, SHUT_RDWR);
+		session_tick(s, true);
+	} else {
+		loop_quit(s->loop);
+	}
+}
+
 static void
 session_req_disconnect(struct session *s, void *unused)
 {
@@ -241,7 +257,7 @@ session_req_abort(struct session *s, void *unused)
 	s->timed_out = true;
 	g_free(s->timeout_what);
 	s->timeout_what = g_strdup_printf("no session within %u s of connecting", s->connect_timeout);
-	session_close(s);
+	session_drop(s);
 }
 
 static gpointer
@@ -320,8 +336,10 @@ session_watchdog_force(void *arg)
 	int fd = g_atomic_int_get(&s->fd);
 
 	s->watchdog = 0;
-	if (!g_atomic_int_get(&s->abort_seen) && fd >= 0)
+	if (!g_atomic_int_get(&s->abort_seen) && fd >= 0) {
+		g_atomic_int_set(&s->forced, 1);
 		shutdown(fd, SHUT_RDWR);
+	}
 }
 
 static void
@@ -332,7 +350,7 @@ session_watchdog_fire(void *arg)
 
 	r->fn = session_req_abort;
 	tqueue_push(s->requests, r);
-	s->watchdog = loop_timer_add(main_loop, 1500, session_watchdog_force, s);
+	s->watchdog = loop_timer_add(main_loop, 500, session_watchdog_force, s);
 }
 
 static void

@@ -53,6 +53,7 @@ struct session {
 	/* shared */
 	gint fd;             /* the socket, or -1 (atomic) */
 	gint abort_seen;     /* the thread took the abort request (atomic) */
+	gint forced;         /* the main thread shut the socket down (atomic) */
 
 	/* main thread only */
 	unsigned watchdog;   /* timer on the main loop */
@@ -104,6 +105,9 @@ int session_request(struct account *acc, session_req_fn fn, void *arg, void (*fr
 void session_tick(struct session *s, bool on);
 /* Close the stream politely (session thread). */
 void session_close(struct session *s);
+/* Drop the connection at once, without a closing handshake: for a server
+ * that stopped answering (session thread). */
+void session_drop(struct session *s);
 
 /* connect.c */
 int xconnect_start(struct session *s);

@@ -33,10 +33,8 @@ xping_on_reply(struct session *s, xmpp_stanza_t *reply, void *unused)
 	g_free(s->timeout_what);
 	s->timeout_what = g_strdup_printf("the server did not answer a ping within %u s",
 	    s->keepalive_timeout);
-	s->closing = true;
 	/* the connection is dead: do not wait for a polite close */
-	xmpp_disconnect(s->conn);
-	session_tick(s, true);
+	session_drop(s);
 }
 
 static void
