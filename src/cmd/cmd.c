@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 
@@ -152,13 +153,14 @@ cmd_split(const struct cmd *c, const char *p, char **argv)
 		if (*p == '\0')
 			break;
 		if (c->args[i].flags & CMD_ARG_REST) {
-			argv[argc++] = g_strdup(p);
+			argv[argc++] = g_strchomp(g_strdup(p));
 			p += strlen(p);
 			break;
 		}
 		argv[argc] = cmd_word(&p, &bad);
 		if (bad) {
 			g_free(argv[argc]);
+			argv[argc] = NULL;
 			return -1;
 		}
 		argc++;
@@ -186,6 +188,11 @@ cmd_dispatch(const struct cmd *c, const char *name, const char *p, struct cmd_ct
 		const char *q = p;
 		char *word = cmd_word(&q, &bad);
 		const struct cmd *s = word != NULL ? cmd_find(c->sub, word) : NULL;
+
+		if (bad) {
+			g_free(word);
+			return cmd_error(ctx, "unterminated quote; usage: /%s %s", name, cmd_synopsis(c));
+		}
 
 		if (s == NULL && c->fn != NULL && word == NULL) {
 			g_free(word);
@@ -286,6 +293,14 @@ cmd_config_load(const char *path, bool must_exist)
 			return 0;
 		bus_error(NULL, "config", "%s: %s", path, g_strerror(errno));
 		return -1;
+	}
+	{
+		struct stat sb;
+		if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			bus_error(NULL, "config", "%s: %s", path, g_strerror(EISDIR));
+			fclose(f);
+			return -1;
+		}
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		const char *p;

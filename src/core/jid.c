@@ -138,6 +138,11 @@ jid_domain(const char *s, size_t len, const char **err)
 		g_free(nfc);
 	}
 	g_free(d);
+	if (strlen(low) > JID_PART_MAX) {
+		g_free(low);
+		*err = "domain longer than 1023 bytes";
+		return NULL;
+	}
 	return low;
 }
 

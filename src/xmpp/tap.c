@@ -21,7 +21,7 @@ tap_secret_re(void)
 
 	if (g_once_init_enter(&once)) {
 		re = g_regex_new("(<(?:[A-Za-z0-9_.-]+:)?(auth|response|challenge|success|password)"
-		    "(?=[\\s/>])[^>]*?)(?:/>|>(.*?)</(?:[A-Za-z0-9_.-]+:)?\\2\\s*>)",
+		    "(?=[\\s/>])[^>]*?)(?:/>|>(.*?)(</(?:[A-Za-z0-9_.-]+:)?\\2\\s*>))",
 		    G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL);
 		g_once_init_leave(&once, 1);
 	}
@@ -40,8 +40,13 @@ tap_redact_cb(const GMatchInfo *m, GString *out, gpointer unused)
 		g_string_append(out, whole);
 		g_free(whole);
 	} else {
-		g_string_append_printf(out, "%s>[%s removed: %zu bytes]</%s>", open,
-		    strcmp(name, "password") == 0 ? "password" : "SASL data", strlen(body), name);
+		char *close = g_match_info_fetch(m, 4);
+		if (strcmp(name, "password") == 0)
+			g_string_append_printf(out, "%s>[password removed]%s", open, close);
+		else
+			g_string_append_printf(out, "%s>[SASL data removed: %zu bytes]%s", open,
+			    strlen(body), close);
+		g_free(close);
 	}
 	g_free(open);
 	g_free(name);
