@@ -122,13 +122,13 @@ class Session(slixmpp.ClientXMPP):
             r = subprocess.run(cmd, capture_output=True)
             return r.returncode == 0
 
-    def _handle_stream_features(self, features):
+    async def _handle_stream_features(self, features):
         tls = isinstance(self.socket, (ssl.SSLSocket, ssl.SSLObject))
         if not tls and "starttls" not in features["features"]:
             self.fail("tls", "server does not offer STARTTLS")
             self.abort()
             return False
-        return super()._handle_stream_features(features)
+        return await super()._handle_stream_features(features)
 
     # -- state --
 

@@ -262,20 +262,30 @@ class Natter:
                 return i
         return None
 
-    def wait(self, event, timeout=10.0, since=0, where=None, **match):
+    def wait(self, event, timeout=10.0, since=0, where=None, fail_on=(),
+             **match):
         """Return (and consume) the first unconsumed event named `event`
-        whose members match.  Raises NatterError on timeout or if natter
-        exits first."""
+        whose members match.  Raises NatterError on timeout, if natter
+        exits first, or as soon as an unconsumed event named in `fail_on`
+        is there (for the same account, if `account` is a match key),
+        e.g. wait("connected", account="a", fail_on=["disconnected"])."""
         match = _norm(match)
         deadline = time.monotonic() + timeout
+        acct = match.get("account")
         with self._cond:
             while True:
                 i = self._find(event, match, where, since)
                 if i is not None:
                     self._consumed.add(i)
                     return self._events[i]
+                bad = [ev for j, ev in enumerate(self._events)
+                       if j >= since and j not in self._consumed and
+                       ev.get("event") in fail_on and
+                       (acct is None or ev.get("account") == acct)]
                 left = deadline - time.monotonic()
-                if self._eof:
+                if bad:
+                    why = "got %s instead" % _show(bad[0])
+                elif self._eof:
                     why = "natter exited (status %s)" % self.proc.poll()
                 elif left <= 0:
                     why = "timed out after %.1f s" % timeout
@@ -304,6 +314,17 @@ class Natter:
                 if left <= 0 or self._eof:
                     return
                 self._cond.wait(left)
+
+    def connected(self, account, timeout=15.0, since=0):
+        """Wait for `account` to connect; fail at once on 'disconnected'."""
+        return self.wait("connected", timeout=timeout, since=since,
+                         account=account, fail_on=["disconnected"])
+
+    def refused(self, account, timeout=15.0, since=0, **match):
+        """Wait for `account`'s 'disconnected' event; fail at once if it
+        connects instead."""
+        return self.wait("disconnected", timeout=timeout, since=since,
+                         account=account, fail_on=["connected"], **match)
 
     def ping(self, timeout=3.0):
         """Check that natter still answers: /help must give an info event."""

@@ -205,10 +205,11 @@ def run_one(server, full, func):
         if result.get("tb"):
             report.append(result["tb"].rstrip())
         report += errors
+        shown = "\n".join(report)
         for n in ctx.natters:
-            # the traceback usually has the events; add stderr if not shown
+            # NatterError messages already carry events and stderr tail
             tail = n.stderr_text().splitlines()[-30:]
-            if tail:
+            if tail and ("--- %s: stderr tail" % n.name) not in shown:
                 report.append("--- %s stderr tail (%s) ---\n  %s"
                               % (n.name, n.argv[0] if hasattr(n, "argv")
                                  else "", "\n  ".join(tail)))

@@ -22,7 +22,7 @@ def _alice_and_bob(ctx, friends=False):
         ctx.befriend(ajid, apw, bjid, bpw)
     bob = ctx.peer(bjid, bpw)
     n = ctx.natter(ctx.account_lines("alice", ajid, apw), args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     return n, ajid, bob, bjid
 
 

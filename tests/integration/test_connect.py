@@ -17,7 +17,7 @@ def _setup(ctx, name="alice", **kw):
 def test_login(ctx):
     jid, pw, lines = _setup(ctx)
     n = ctx.natter(lines, args=["-a", "alice"])
-    ev = n.wait("connected", account="alice")
+    ev = n.connected("alice")
     assert ev.get("jid") == jid + "/natter", \
         "connected event jid should be the bound full JID %s/natter, got %r" \
         % (jid, ev.get("jid"))
@@ -29,7 +29,7 @@ def test_connect_and_disconnect_commands(ctx):
     n = ctx.natter(lines)
     n.no_event("connected", within=1.0)   # no -a, no autoconnect: stay off
     n.cmd("/connect alice")
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.cmd("/disconnect alice")
     ev = n.wait("disconnected", account="alice")
     assert ev.get("kind") == "user", \
@@ -42,7 +42,7 @@ def test_wrong_password(ctx):
     jid, pw, lines = _setup(ctx, "alice")
     lines = [l.replace(pw, "not-" + pw) for l in lines]
     n = ctx.natter(lines, args=["-a", "alice"])
-    ev = n.wait("disconnected", account="alice", timeout=15)
+    ev = n.refused("alice")
     assert ev.get("kind") == "auth", \
         "wrong password should give kind 'auth', got %r" % ev
     assert ev.get("reason"), "disconnected event needs a reason text"
@@ -67,7 +67,7 @@ def test_silent_server_times_out_and_stays_responsive(ctx):
     answered = time.monotonic() - t0
     assert answered < 0.5, \
         "/help took %.2f s while connecting (must be < 0.5 s)" % answered
-    ev = n.wait("disconnected", account="alice", timeout=10)
+    ev = n.refused("alice")
     took = ev["_t"] - t_conn
     assert ev.get("kind") == "timeout", \
         "a silent server should give kind 'timeout', got %r" % ev
@@ -87,14 +87,14 @@ def test_end_of_stdin_exits_zero_idle(ctx):
 def test_end_of_stdin_exits_zero_connected(ctx):
     jid, pw, lines = _setup(ctx)
     n = ctx.natter(lines, args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.quit()
 
 
 def test_quit_command(ctx):
     jid, pw, lines = _setup(ctx)
     n = ctx.natter(lines, args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.cmd("/quit")
     try:
         status = n.proc.wait(10)
@@ -107,7 +107,7 @@ def test_quit_command(ctx):
 def test_password_never_shown(ctx):
     jid, pw, lines = _setup(ctx)
     n = ctx.natter(lines, args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     # poke at things that might echo settings back
     n.cmd("/help account")
     n.cmd("/account list")

@@ -32,7 +32,7 @@ def test_help(ctx):
 def test_malformed_jids(ctx):
     jid, pw = ctx.new_account("alice")
     n = ctx.natter(ctx.account_lines("alice", jid, pw), args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     # ("/msg not a jid@@ hi" would address the valid domain JID "not".)
     for bad in ("jid@@bad", "@localhost", "a@b@c", "user@", "x@localhost/"):
         m = n.mark()
@@ -58,7 +58,7 @@ def test_corrupt_config_line(ctx):
     assert not n.events("error",
                         message=lambda s: ":3:" not in (s or "")), \
         "only line 3 is wrong: %r" % n.events("error")
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.quit()
 
 
@@ -68,6 +68,6 @@ def test_comments_and_blank_lines_in_config(ctx):
     lines = ["", "# comment", "   ", good[0], "  # indented comment"]
     lines += ["/" + l for l in good[1:]]      # leading slash is optional
     n = ctx.natter(lines, args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.no_event("error", within=0.5)
     n.quit()

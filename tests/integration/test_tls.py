@@ -25,7 +25,7 @@ def _fresh_ca(directory):
 def test_ca_file_verifies(ctx):
     jid, pw = ctx.new_account("alice")
     n = ctx.natter(ctx.account_lines("alice", jid, pw), args=["-a", "alice"])
-    n.wait("connected", account="alice")
+    n.connected("alice")
     n.quit()
 
 
@@ -34,7 +34,7 @@ def test_wrong_ca_file_refused(ctx):
     other = _fresh_ca(ctx.mkdtemp())
     n = ctx.natter(ctx.account_lines("alice", jid, pw, ca_file=other),
                    args=["-a", "alice"])
-    ev = n.wait("disconnected", account="alice", timeout=15)
+    ev = n.refused("alice")
     assert ev.get("kind") == "certificate", \
         "certificate from another CA should give kind 'certificate': %r" % ev
     assert ev.get("fingerprint") == ctx.server.server_cert_sha256(), \
@@ -51,7 +51,7 @@ def test_untrusted_certificate_trust_and_new_cert(ctx):
     datadir = ctx.mkdtemp()
     n = ctx.natter(lines, args=["-a", "alice"], datadir=datadir)
     fp = ctx.server.server_cert_sha256()
-    ev = n.wait("disconnected", account="alice", timeout=15)
+    ev = n.refused("alice")
     assert ev.get("kind") == "certificate", \
         "untrusted certificate should give kind 'certificate': %r" % ev
     assert ev.get("fingerprint") == fp, \
@@ -63,14 +63,15 @@ def test_untrusted_certificate_trust_and_new_cert(ctx):
     assert not n.events("connected"), "must not connect to an untrusted server"
 
     # pin it and connect
+    m = n.mark()
     n.cmd("/account trust alice %s" % fp)
     n.cmd("/connect alice")
-    n.wait("connected", account="alice", timeout=15)
+    n.connected("alice", since=m)
     n.quit()
 
     # the pin is remembered in the data directory
     n2 = ctx.natter(lines, args=["-a", "alice"], datadir=datadir)
-    n2.wait("connected", account="alice", timeout=15)
+    n2.connected("alice")
 
     # new certificate from a new CA: the pin no longer matches
     m = n2.mark()
@@ -80,8 +81,7 @@ def test_untrusted_certificate_trust_and_new_cert(ctx):
     n2.wait("disconnected", account="alice", since=m, timeout=15)
     m2 = n2.mark()
     n2.cmd("/connect alice")
-    ev = n2.wait("disconnected", account="alice", kind="certificate",
-                 since=m2, timeout=15)
+    ev = n2.refused("alice", since=m2, kind="certificate")
     assert ev.get("fingerprint") == fp2, \
         "after the certificate change the event should carry the new " \
         "fingerprint %s: %r" % (fp2, ev)
@@ -96,7 +96,7 @@ def test_no_starttls_refused_before_auth(ctx):
     jid, pw = ctx.new_account("alice")
     n = ctx.natter(ctx.account_lines("alice", jid, pw, port=fake.port),
                    args=["-a", "alice"])
-    ev = n.wait("disconnected", account="alice", timeout=15)
+    ev = n.refused("alice")
     got = fake.received()
     assert ev.get("kind") == "tls", \
         "a server without STARTTLS should give kind 'tls': %r" % ev
@@ -119,5 +119,5 @@ def test_direct_tls(ctx):
                               port=ctx.server.direct_tls_port,
                               extra=["account set alice tls direct"])
     n = ctx.natter(lines, args=["-a", "alice"])
-    n.wait("connected", account="alice", timeout=15)
+    n.connected("alice")
     n.quit()
