@@ -245,7 +245,7 @@ xconnect_report(struct session *s)
 	} else if (s->failure != NULL) {
 		kind = s->failure_kind;
 		reason = g_strdup(s->failure);
-	} else if (s->closing) {
+	} else if (s->closing && s->failure == NULL) {
 		kind = DISC_USER;
 		reason = g_strdup("disconnected");
 	} else if (s->sock_error != 0) {

@@ -134,6 +134,12 @@ void xiq_send(struct session *s, xmpp_stanza_t *iq, const char *to, unsigned tim
 /* Reply to a request: a result (payload may be NULL) or an error. */
 void xiq_result(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
 void xiq_error(struct session *s, xmpp_stanza_t *iq, const char *type, const char *condition);
+/* True when a reply from `from` may answer a request sent to `to`.  A
+ * request with no `to` went to our own account and is answered by the
+ * server on its behalf: from absent, our bare JID or our full JID.  A reply
+ * with no from counts as coming from our bare JID. */
+bool xiq_reply_from_ok(const char *own_bare, const char *own_full, const char *to,
+    const char *from);
 /* The text of an error reply: "condition" or "condition: text" (to free). */
 char *xiq_error_text(xmpp_stanza_t *stanza, char **condition);
 

@@ -96,6 +96,14 @@ tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *ms
 				if (s->sasl_condition == NULL)
 					s->sasl_condition = tap_sasl_condition(xml);
 			}
+		} else if (g_str_has_prefix(msg, "parse error")) {
+			/* libstrophe answers malformed XML with a stream error but keeps
+			 * the socket open: end the session here */
+			if (s->failure == NULL) {
+				s->failure = g_strdup("the server sent XML that is not well-formed");
+				s->failure_kind = DISC_STREAM;
+			}
+			session_drop(s);
 		} else if (g_str_has_prefix(msg, "TLS is not supported, but set as mandatory")) {
 			s->starttls_missing = true;
 		} else if (g_str_has_prefix(msg, "connection failed, error ")) {

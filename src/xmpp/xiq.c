@@ -36,17 +36,14 @@ xiq_pending_free(gpointer p)
 	g_free(x);
 }
 
-/* True when a reply from `from` may answer a request sent to `to`.
- * A request to our own account (no to) is answered by the server on its
- * behalf: from absent, our bare JID or our full JID. */
-static bool
-xiq_from_ok(struct session *s, const char *to, const char *from)
+bool
+xiq_reply_from_ok(const char *own_bare, const char *own_full, const char *to, const char *from)
 {
 	if (to == NULL)
-		return from == NULL || jid_equal(from, s->jid) ||
-		    (s->bound_jid != NULL && jid_equal(from, s->bound_jid));
+		return from == NULL || jid_equal(from, own_bare) ||
+		    (own_full != NULL && jid_equal(from, own_full));
 	if (from == NULL)
-		return jid_equal(to, s->jid);
+		return jid_equal(to, own_bare);
 	return jid_equal(from, to);
 }
 
@@ -201,7 +198,7 @@ xiq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *userdata)
 	x = id != NULL ? g_hash_table_lookup(s->iqs, id) : NULL;
 	if (x == NULL)
 		return 1;
-	if (!xiq_from_ok(s, x->to, xmpp_stanza_get_from(iq))) {
+	if (!xiq_reply_from_ok(s->jid, s->bound_jid, x->to, xmpp_stanza_get_from(iq))) {
 		log_msg(s->account, "iq reply %s from %s ignored: the request went to %s", id,
 		    xmpp_stanza_get_from(iq), x->to != NULL ? x->to : "our account");
 		return 1;

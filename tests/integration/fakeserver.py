@@ -144,6 +144,90 @@ class NoStartTLSServer(FakeServer):
             pass
 
 
+class GarbageServer(NoStartTLSServer):
+    """Answers the stream header, then sends bytes that are not XML.  For
+    an account with tls plain: a broken or hostile server."""
+
+    GARBAGE = b"<message from='x@localhost'><body>\x1b[2J</bo<<dy>&bogus;</ >"
+
+    def serve(self, conn, buf):
+        start = len(buf)
+        deadline = time.monotonic() + 30
+        while b"<stream:stream" not in bytes(buf[start:]):
+            if not self._recv(conn, buf) or time.monotonic() > deadline:
+                return
+        conn.sendall(("<?xml version='1.0'?>"
+                      "<stream:stream xmlns='jabber:client' "
+                      "xmlns:stream='http://etherx.jabber.org/streams' "
+                      "id='g' from='%s' version='1.0'>" % self.domain).encode()
+                     + self.GARBAGE)
+        while self._recv(conn, buf):
+            pass
+
+
+class FreezableProxy:
+    """A TCP relay from a free loopback port to (host, port).  freeze()
+    stops relaying in both directions while keeping the sockets open: to the
+    client the server has gone silent, as behind a dead NAT."""
+
+    def __init__(self, host, port):
+        self.target = (host, port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.frozen = threading.Event()
+        self.closed = threading.Event()
+        self.socks = []
+
+    def start(self):
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self):
+        while not self.closed.is_set():
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            u = socket.create_connection(self.target)
+            self.socks += [c, u]
+            for a, b in ((c, u), (u, c)):
+                threading.Thread(target=self._pump, args=(a, b),
+                                 daemon=True).start()
+
+    def _pump(self, src, dst):
+        src.settimeout(0.1)
+        while not self.closed.is_set():
+            if self.frozen.is_set():
+                time.sleep(0.05)
+                continue
+            try:
+                data = src.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                dst.sendall(data)
+            except OSError:
+                return
+
+    def freeze(self):
+        self.frozen.set()
+
+    def close(self):
+        self.closed.set()
+        for s in [self.sock] + self.socks:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
 if __name__ == "__main__":
     # Self-test with plain sockets.
     with SilentServer() as s:
