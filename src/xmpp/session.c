@@ -169,6 +169,7 @@ session_drive(void *arg)
 		fd = g_atomic_int_get(&s->fd);
 		was_readable = fd >= 0 && session_readable(fd);
 		xmpp_run_once(s->ctx, 0);
+		tap_sasl_unlock(s);
 		if (g_atomic_int_get(&s->fd) < 0)
 			break;
 		if (was_readable) {

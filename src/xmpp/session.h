@@ -69,6 +69,7 @@ struct session {
 	bool connected;      /* XMPP_CONN_CONNECT fired */
 	bool closing;        /* we asked for the stream to close */
 	bool rosterver;      /* the server offers roster versioning */
+	bool sasl_locked;    /* holds tap.c's SASL lock until xmpp_run_once returns */
 	bool sasl_failed;
 	char *sasl_condition;
 	bool starttls_missing;
@@ -115,6 +116,8 @@ void xconnect_report(struct session *s);
 
 /* tap.c: libstrophe's log: failure clues, redacted debug log */
 void tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *msg);
+/* Release the SASL lock if this session took it during xmpp_run_once. */
+void tap_sasl_unlock(struct session *s);
 /* A copy of xml with SASL payloads and passwords replaced by a marker. */
 char *tap_redact(const char *xml);
 

@@ -12,6 +12,23 @@
 #include "natter/log.h"
 #include "session.h"
 
+/* libstrophe's SHA-1 (sha1.c, through 0.12.3) keeps a static workspace,
+ * so two threads computing SCRAM-SHA-1 at once corrupt each other's proofs
+ * and both logins fail.  The SCRAM work happens in the handlers of
+ * <challenge> and <success>, inside xmpp_run_once, right after the RECV
+ * log line: the session takes this lock there and session_drive releases
+ * it when that xmpp_run_once returns.  No network wait is inside. */
+static GMutex sasl_lock;
+
+void
+tap_sasl_unlock(struct session *s)
+{
+	if (s->sasl_locked) {
+		s->sasl_locked = false;
+		g_mutex_unlock(&sasl_lock);
+	}
+}
+
 /* Elements whose content is a credential or derived from one. */
 static GRegex *
 tap_secret_re(void)
@@ -90,7 +107,12 @@ tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *ms
 			if ((g_str_has_prefix(xml, "<features") || g_str_has_prefix(xml, "<stream:features")) &&
 			    strstr(xml, "urn:xmpp:features:rosterver") != NULL)
 				s->rosterver = true;
-			else if (!s->connected && g_str_has_prefix(xml, "<failure") &&
+			else if (!s->connected && !s->sasl_locked &&
+			    (g_str_has_prefix(xml, "<challenge") || g_str_has_prefix(xml, "<success")) &&
+			    strstr(xml, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL) {
+				g_mutex_lock(&sasl_lock);
+				s->sasl_locked = true;
+			} else if (!s->connected && g_str_has_prefix(xml, "<failure") &&
 			    strstr(xml, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL) {
 				s->sasl_failed = true;
 				if (s->sasl_condition == NULL)

@@ -72,12 +72,17 @@ def test_answers_disco_version_ping(ctx):
 
 
 def test_two_accounts_at_once(ctx):
+    # four logins at once: their SCRAM computations overlap, which once
+    # broke every login (libstrophe's SHA-1 is not thread-safe)
     ja, pa = ctx.new_account("alice")
     jb, pb = ctx.new_account("bob")
-    lines = ctx.account_lines("one", ja, pa) + ctx.account_lines("two", jb, pb)
-    n = ctx.natter(lines, args=["-a", "one", "-a", "two"])
-    n.connected("one")
-    n.connected("two")
+    jc, pc = ctx.new_account("carol")
+    jd, pd = ctx.new_account("dave")
+    lines = (ctx.account_lines("one", ja, pa) + ctx.account_lines("two", jb, pb) +
+             ctx.account_lines("three", jc, pc) + ctx.account_lines("four", jd, pd))
+    n = ctx.natter(lines, args=["-a", "one", "-a", "two", "-a", "three", "-a", "four"])
+    for name in ("one", "two", "three", "four"):
+        n.connected(name)
     n.cmd("/account use one")
     n.cmd("/msg %s from one to two" % jb)
     ev = n.wait("message", account="two", dir="in", body="from one to two")
