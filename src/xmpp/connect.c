@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <openssl/x509.h>
 #include <strophe.h>
 
 #include "natter/loop.h"
@@ -67,6 +68,17 @@ xconnect_password_cmd(const char *cmd, char **err)
 		return NULL;
 	}
 	return pw;
+}
+
+/* True when OpenSSL can load at least one certificate from path. */
+static bool
+xconnect_ca_usable(const char *path)
+{
+	X509_STORE *st = X509_STORE_new();
+	bool ok = st != NULL && X509_STORE_load_file(st, path) == 1;
+
+	X509_STORE_free(st);
+	return ok;
 }
 
 /* libstrophe's connection handler. */
@@ -150,6 +162,10 @@ xconnect_start(struct session *s)
 		return xconnect_fail(s, DISC_TLS, g_strdup_printf(
 		    "ca_file %s cannot be read (%s): not connecting without it",
 		    s->ca_file, g_strerror(errno)));
+	if (s->ca_file != NULL && !xconnect_ca_usable(s->ca_file))
+		return xconnect_fail(s, DISC_TLS, g_strdup_printf(
+		    "ca_file %s holds no PEM certificate OpenSSL can load: not connecting without it",
+		    s->ca_file));
 
 	switch (s->tls) {
 	case TLS_STARTTLS:
@@ -224,6 +240,10 @@ xconnect_report(struct session *s)
 		    "exactly this certificate with: /account trust %s %s", s->cert_error,
 		    s->cert_subject, s->cert_fingerprint, s->account, s->cert_fingerprint);
 		ev->u.disconnected.fingerprint = g_strdup(s->cert_fingerprint);
+	} else if (s->tls_setup_failed) {
+		kind = DISC_TLS;
+		reason = g_strdup("TLS could not be set up on this machine (see the debug log): "
+		    "refused before sending any credential");
 	} else if (s->starttls_missing) {
 		kind = DISC_TLS;
 		reason = g_strdup("the server does not offer STARTTLS (or someone removed it): "

@@ -73,6 +73,7 @@ struct session {
 	bool sasl_failed;
 	char *sasl_condition;
 	bool starttls_missing;
+	bool tls_setup_failed; /* libstrophe could not create its TLS context */
 	bool no_mechanism;
 	bool cert_refused;
 	char *cert_error, *cert_fingerprint, *cert_subject;

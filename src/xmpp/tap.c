@@ -135,6 +135,11 @@ tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *ms
 			g_free(s->timeout_what);
 			s->timeout_what = g_strdup("the TCP connection was not accepted in time");
 		}
+	} else if (strcmp(area, "tls") == 0 && level == XMPP_LEVEL_ERROR && !s->connected &&
+	    (strstr(msg, "verify_locations") != NULL || strstr(msg, "set_default_verify_paths") != NULL ||
+	     strstr(msg, "SSL_CTX_new") != NULL)) {
+		/* libstrophe then falls back to "no TLS", which mandatory TLS refuses */
+		s->tls_setup_failed = true;
 	} else if (strcmp(area, "auth") == 0 && level == XMPP_LEVEL_ERROR &&
 	    g_str_has_prefix(msg, "Cannot authenticate with known methods")) {
 		s->no_mechanism = true;

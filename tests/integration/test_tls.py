@@ -6,6 +6,7 @@ Note: test_untrusted_certificate_trust_and_new_cert restarts the shared
 Prosody with a certificate from a new CA (ca.pem is rewritten in place, so
 later tests using ctx.server.ca_file are unaffected)."""
 
+import os
 import subprocess
 
 from fakeserver import NoStartTLSServer
@@ -121,3 +122,21 @@ def test_direct_tls(ctx):
     n = ctx.natter(lines, args=["-a", "alice"])
     n.connected("alice")
     n.quit()
+
+
+def test_unusable_ca_file_refused_before_connecting(ctx):
+    d = ctx.mkdtemp()
+    garbage = os.path.join(d, "not-a-cert.pem")
+    with open(garbage, "w") as f:
+        f.write("this is not a certificate\n")
+    for path, words in ((os.path.join(d, "missing.pem"), "cannot be read"),
+                        (garbage, "no PEM certificate")):
+        jid, pw = ctx.new_account("alice")
+        n = ctx.natter(ctx.account_lines("alice", jid, pw, ca_file=path),
+                       args=["-a", "alice"])
+        ev = n.refused("alice")
+        assert ev.get("kind") == "tls", \
+            "an unusable ca_file should fail closed with kind 'tls': %r" % ev
+        assert words in ev.get("reason", "") and path in ev["reason"], ev
+        n.ping()
+        n.quit()
