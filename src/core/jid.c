@@ -22,24 +22,46 @@ jid_char_control(gunichar c)
 	    t == G_UNICODE_PARAGRAPH_SEPARATOR;
 }
 
+/* The three checks every part gets, and their messages per part. */
+struct jid_part_rules {
+	const char *empty, *too_long, *not_utf8;
+};
+
+static const struct jid_part_rules local_rules = {
+	"empty localpart before '@'", "localpart longer than 1023 bytes",
+	"localpart is not valid UTF-8"
+};
+static const struct jid_part_rules domain_rules = {
+	"empty domain", "domain longer than 1023 bytes", "domain is not valid UTF-8"
+};
+static const struct jid_part_rules resource_rules = {
+	"empty resource after '/'", "resource longer than 1023 bytes",
+	"resource is not valid UTF-8"
+};
+
+/* True when s[0..len) is non-empty, at most 1023 bytes and valid UTF-8. */
+static bool
+jid_part_ok(const char *s, size_t len, const struct jid_part_rules *r, const char **err)
+{
+	if (len == 0)
+		*err = r->empty;
+	else if (len > JID_PART_MAX)
+		*err = r->too_long;
+	else if (!g_utf8_validate(s, (gssize)len, NULL))
+		*err = r->not_utf8;
+	else
+		return true;
+	return false;
+}
+
 /* Normalise a localpart (NFC, lower case); NULL with *err if invalid. */
 static char *
 jid_local(const char *s, size_t len, const char **err)
 {
 	char *nfc, *low;
 
-	if (len == 0) {
-		*err = "empty localpart before '@'";
+	if (!jid_part_ok(s, len, &local_rules, err))
 		return NULL;
-	}
-	if (len > JID_PART_MAX) {
-		*err = "localpart longer than 1023 bytes";
-		return NULL;
-	}
-	if (!g_utf8_validate(s, (gssize)len, NULL)) {
-		*err = "localpart is not valid UTF-8";
-		return NULL;
-	}
 	for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (strchr("\"&'/:<>@", (int)c) != NULL && c < 0x80) {
@@ -56,7 +78,7 @@ jid_local(const char *s, size_t len, const char **err)
 	g_free(nfc);
 	if (strlen(low) > JID_PART_MAX) {
 		g_free(low);
-		*err = "localpart longer than 1023 bytes";
+		*err = local_rules.too_long;
 		return NULL;
 	}
 	return low;
@@ -71,18 +93,8 @@ jid_domain(const char *s, size_t len, const char **err)
 
 	if (len > 0 && s[len - 1] == '.')
 		len--;
-	if (len == 0) {
-		*err = "empty domain";
+	if (!jid_part_ok(s, len, &domain_rules, err))
 		return NULL;
-	}
-	if (len > JID_PART_MAX) {
-		*err = "domain longer than 1023 bytes";
-		return NULL;
-	}
-	if (!g_utf8_validate(s, (gssize)len, NULL)) {
-		*err = "domain is not valid UTF-8";
-		return NULL;
-	}
 	d = g_strndup(s, len);
 	if (d[0] == '[') {
 		struct in6_addr a6;
@@ -140,7 +152,7 @@ jid_domain(const char *s, size_t len, const char **err)
 	g_free(d);
 	if (strlen(low) > JID_PART_MAX) {
 		g_free(low);
-		*err = "domain longer than 1023 bytes";
+		*err = domain_rules.too_long;
 		return NULL;
 	}
 	return low;
@@ -150,18 +162,8 @@ jid_domain(const char *s, size_t len, const char **err)
 static char *
 jid_resource(const char *s, size_t len, const char **err)
 {
-	if (len == 0) {
-		*err = "empty resource after '/'";
+	if (!jid_part_ok(s, len, &resource_rules, err))
 		return NULL;
-	}
-	if (len > JID_PART_MAX) {
-		*err = "resource longer than 1023 bytes";
-		return NULL;
-	}
-	if (!g_utf8_validate(s, (gssize)len, NULL)) {
-		*err = "resource is not valid UTF-8";
-		return NULL;
-	}
 	for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (jid_char_control(c) || (g_unichar_isspace(c) && c != ' ')) {

@@ -147,6 +147,18 @@ bool xiq_reply_from_ok(const char *own_bare, const char *own_full, const char *t
 /* The text of an error reply: "condition" or "condition: text" (to free). */
 char *xiq_error_text(xmpp_stanza_t *stanza, char **condition);
 
+/* xstanza.c: building and reading stanzas */
+/* A new element (the caller releases it); ns may be NULL. */
+xmpp_stanza_t *xstanza_new(xmpp_ctx_t *ctx, const char *name, const char *ns);
+/* Append a new element to parent and return it (parent holds it). */
+xmpp_stanza_t *xstanza_add(xmpp_stanza_t *parent, const char *name, const char *ns);
+/* Append <name>text</name> to parent. */
+void xstanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
+/* The text of stanza, or of its child called name, as a string to g_free
+ * (NULL when absent). */
+char *xstanza_text(xmpp_stanza_t *stanza);
+char *xstanza_child_text(xmpp_stanza_t *stanza, const char *name);
+
 /* per-area handlers, registered at CONNECT */
 void xroster_connected(struct session *s);
 int xroster_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);

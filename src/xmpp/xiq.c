@@ -109,18 +109,11 @@ void
 xiq_error(struct session *s, xmpp_stanza_t *iq, const char *type, const char *condition)
 {
 	xmpp_stanza_t *r = xiq_reply(s, iq, "error");
-	xmpp_stanza_t *e = xmpp_stanza_new(s->ctx);
-	xmpp_stanza_t *c = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *e = xstanza_add(r, "error", NULL);
 
-	xmpp_stanza_set_name(e, "error");
 	xmpp_stanza_set_type(e, type);
-	xmpp_stanza_set_name(c, condition);
-	xmpp_stanza_set_ns(c, "urn:ietf:params:xml:ns:xmpp-stanzas");
-	xmpp_stanza_add_child(e, c);
-	xmpp_stanza_add_child(r, e);
+	xstanza_add(e, condition, "urn:ietf:params:xml:ns:xmpp-stanzas");
 	xmpp_send(s->conn, r);
-	xmpp_stanza_release(c);
-	xmpp_stanza_release(e);
 	xmpp_stanza_release(r);
 }
 
@@ -139,7 +132,7 @@ xiq_error_text(xmpp_stanza_t *stanza, char **condition)
 			if (name == NULL || g_strcmp0(ns, "urn:ietf:params:xml:ns:xmpp-stanzas") != 0)
 				continue;
 			if (strcmp(name, "text") == 0)
-				text = xmpp_stanza_get_text(c);
+				text = xstanza_text(c);
 			else
 				cond = name;
 		}
@@ -147,8 +140,7 @@ xiq_error_text(xmpp_stanza_t *stanza, char **condition)
 	if (condition != NULL)
 		*condition = g_strdup(cond);
 	out = text != NULL ? g_strdup_printf("%s: %s", cond, text) : g_strdup(cond);
-	if (text != NULL)
-		xmpp_free(xmpp_stanza_get_context(stanza), text);
+	g_free(text);
 	return out;
 }
 

@@ -160,15 +160,10 @@ xmessage_do_send(struct session *s, void *arg)
 {
 	struct xmessage_req *r = arg;
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", r->to, r->id);
-	xmpp_stanza_t *oid = xmpp_stanza_new(s->ctx);
 	struct event *ev;
 
 	xmpp_message_set_body(m, r->body);
-	xmpp_stanza_set_name(oid, "origin-id");
-	xmpp_stanza_set_ns(oid, "urn:xmpp:sid:0");
-	xmpp_stanza_set_attribute(oid, "id", r->id);
-	xmpp_stanza_add_child(m, oid);
-	xmpp_stanza_release(oid);
+	xmpp_stanza_set_attribute(xstanza_add(m, "origin-id", "urn:xmpp:sid:0"), "id", r->id);
 	xmpp_send(s->conn, m);
 	xmpp_stanza_release(m);
 	xmessage_remember(s, r->id, r->to);

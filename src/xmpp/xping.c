@@ -43,7 +43,7 @@ xping_fire(void *arg)
 	struct session *s = arg;
 	uint64_t quiet = loop_now_ms() - s->last_rx;
 	uint64_t interval = (uint64_t)s->keepalive_interval * 1000;
-	xmpp_stanza_t *iq, *ping;
+	xmpp_stanza_t *iq;
 
 	s->keepalive = 0;
 	if (quiet < interval) {
@@ -51,12 +51,8 @@ xping_fire(void *arg)
 		return;
 	}
 	iq = xmpp_iq_new(s->ctx, "get", NULL);
-	ping = xmpp_stanza_new(s->ctx);
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, "urn:xmpp:ping");
-	xmpp_stanza_add_child(iq, ping);
+	xstanza_add(iq, "ping", "urn:xmpp:ping");
 	xiq_send(s, iq, strchr(s->jid, '@') + 1, s->keepalive_timeout, xping_on_reply, NULL, NULL);
-	xmpp_stanza_release(ping);
 	xmpp_stanza_release(iq);
 }
 

@@ -12,20 +12,6 @@
 #include "natter/xmpp.h"
 #include "session.h"
 
-/* Text of child name of stanza (to free with g_free), or NULL. */
-static char *
-xpresence_child_text(struct session *s, xmpp_stanza_t *stanza, const char *name)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(stanza, name);
-	char *t, *copy;
-
-	if (c == NULL || (t = xmpp_stanza_get_text(c)) == NULL)
-		return NULL;
-	copy = g_strdup(t);
-	xmpp_free(s->ctx, t);
-	return copy;
-}
-
 static int
 xpresence_handler(xmpp_conn_t *conn, xmpp_stanza_t *p, void *userdata)
 {
@@ -37,14 +23,14 @@ xpresence_handler(xmpp_conn_t *conn, xmpp_stanza_t *p, void *userdata)
 	if (from == NULL || !jid_valid(from, NULL))
 		return 1;
 	if (type == NULL || strcmp(type, "unavailable") == 0) {
-		char *show = xpresence_child_text(s, p, "show");
-		char *prio = xpresence_child_text(s, p, "priority");
+		char *show = xstanza_child_text(p, "show");
+		char *prio = xstanza_child_text(p, "priority");
 		int sh = type != NULL ? PRES_OFFLINE : show != NULL ? presence_show_parse(show) : PRES_ONLINE;
 		ev = event_new(EV_PRESENCE, s->account);
 		ev->u.presence.from = g_strdup(from);
 		ev->u.presence.show = sh > PRES_OFFLINE || type != NULL ? (enum presence_show)sh
 		                                                        : PRES_ONLINE;
-		ev->u.presence.status = xpresence_child_text(s, p, "status");
+		ev->u.presence.status = xstanza_child_text(p, "status");
 		ev->u.presence.priority = prio != NULL ? (int)CLAMP(strtol(prio, NULL, 10), -128, 127) : 0;
 		g_free(show);
 		g_free(prio);
@@ -81,24 +67,10 @@ xpresence_broadcast(struct session *s, enum presence_show show, const char *stat
 {
 	xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
 
-	if (show != PRES_ONLINE) {
-		xmpp_stanza_t *sh = xmpp_stanza_new(s->ctx), *t = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_set_name(sh, "show");
-		xmpp_stanza_set_text(t, presence_show_name(show));
-		xmpp_stanza_add_child(sh, t);
-		xmpp_stanza_add_child(p, sh);
-		xmpp_stanza_release(t);
-		xmpp_stanza_release(sh);
-	}
-	if (status != NULL && *status != '\0') {
-		xmpp_stanza_t *st = xmpp_stanza_new(s->ctx), *t = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_set_name(st, "status");
-		xmpp_stanza_set_text(t, status);
-		xmpp_stanza_add_child(st, t);
-		xmpp_stanza_add_child(p, st);
-		xmpp_stanza_release(t);
-		xmpp_stanza_release(st);
-	}
+	if (show != PRES_ONLINE)
+		xstanza_add_text(p, "show", presence_show_name(show));
+	if (status != NULL && *status != '\0')
+		xstanza_add_text(p, "status", status);
 	xmpp_send(s->conn, p);
 	xmpp_stanza_release(p);
 }

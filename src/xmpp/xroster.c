@@ -35,11 +35,11 @@ xroster_item_event(struct session *s, xmpp_stanza_t *item, bool fetched)
 		char *text;
 		if (g_strcmp0(xmpp_stanza_get_name(g), "group") != 0)
 			continue;
-		text = xmpp_stanza_get_text(g);
+		text = xstanza_text(g);
 		if (text != NULL && *text != '\0')
-			g_ptr_array_add(groups, g_strdup(text));
-		if (text != NULL)
-			xmpp_free(s->ctx, text);
+			g_ptr_array_add(groups, text);
+		else
+			g_free(text);
 	}
 	ev = event_new(EV_ROSTER, s->account);
 	ev->u.roster.jid = bare;
@@ -99,14 +99,10 @@ void
 xroster_connected(struct session *s)
 {
 	xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL);
-	xmpp_stanza_t *q = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *q = xstanza_add(iq, "query", NS_ROSTER);
 
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_ROSTER);
 	if (s->rosterver)
 		xmpp_stanza_set_attribute(q, "ver", s->roster_ver != NULL ? s->roster_ver : "");
-	xmpp_stanza_add_child(iq, q);
-	xmpp_stanza_release(q);
 	xiq_send(s, iq, NULL, s->iq_timeout, xroster_on_fetch, NULL, NULL);
 	xmpp_stanza_release(iq);
 }
@@ -191,35 +187,19 @@ xroster_do_set(struct session *s, void *arg)
 {
 	struct xroster_req *r = arg;
 	xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "set", NULL);
-	xmpp_stanza_t *q = xmpp_stanza_new(s->ctx);
-	xmpp_stanza_t *item = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *item = xstanza_add(xstanza_add(iq, "query", NS_ROSTER), "item", NULL);
 	struct xroster_edit *e = g_new0(struct xroster_edit, 1);
 
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_ROSTER);
-	xmpp_stanza_set_name(item, "item");
 	xmpp_stanza_set_attribute(item, "jid", r->jid);
 	if (r->remove)
 		xmpp_stanza_set_attribute(item, "subscription", "remove");
 	else if (r->name != NULL && *r->name != '\0')
 		xmpp_stanza_set_attribute(item, "name", r->name);
-	for (char **g = r->groups; !r->remove && g != NULL && *g != NULL; g++) {
-		xmpp_stanza_t *ge = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_t *gt = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_set_name(ge, "group");
-		xmpp_stanza_set_text(gt, *g);
-		xmpp_stanza_add_child(ge, gt);
-		xmpp_stanza_add_child(item, ge);
-		xmpp_stanza_release(gt);
-		xmpp_stanza_release(ge);
-	}
-	xmpp_stanza_add_child(q, item);
-	xmpp_stanza_add_child(iq, q);
+	for (char **g = r->groups; !r->remove && g != NULL && *g != NULL; g++)
+		xstanza_add_text(item, "group", *g);
 	e->jid = g_strdup(r->jid);
 	e->remove = r->remove;
 	xiq_send(s, iq, NULL, s->iq_timeout, xroster_on_edit, e, xroster_edit_free);
-	xmpp_stanza_release(item);
-	xmpp_stanza_release(q);
 	xmpp_stanza_release(iq);
 }
 
