@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 
@@ -78,6 +79,12 @@ cmd_account_set(struct cmd_ctx *ctx, int argc, char **argv)
 		int rc = cmd_error(ctx, "%s", err);
 		g_free(err);
 		return rc;
+	}
+	if (ctx->file != NULL && strcmp(argv[1], "password") == 0 && argc > 2) {
+		struct stat st;
+		if (stat(ctx->file, &st) == 0 && (st.st_mode & 077) != 0)
+			cmd_error(ctx, "this file holds a password and other users can read it: "
+			    "chmod 600 %s (or use password_cmd)", ctx->file);
 	}
 	return 0;
 }

@@ -69,6 +69,7 @@ write_file(const char *name, const char *text, gssize len)
 	char *path = g_build_filename(tmpdir, name, NULL);
 
 	assert_true(g_file_set_contents(path, text, len, NULL));
+	assert_int_equal(g_chmod(path, 0600), 0); /* as a config with secrets should be */
 	return path;
 }
 
@@ -285,6 +286,24 @@ test_secret_not_in_errors(void **state)
 	g_free(path);
 }
 
+/* A password in a file others can read is warned about, at its line,
+ * without the password; the account still gets it. */
+static void
+test_readable_password_file_warned(void **state)
+{
+	char *path = write_file("rc",
+	    "account add a a@example.org\n"
+	    "account set a password S3CRET-PW\n", -1);
+
+	assert_int_equal(g_chmod(path, 0644), 0);
+	assert_int_equal(cmd_config_load(path, true), 0);
+	assert_int_equal(capture_count(EV_ERROR), 1);
+	CHECK_POSITION(nth_error(0), path, 2, "chmod 600");
+	assert_false(capture_any_contains("S3CRET-PW"));
+	assert_string_equal(account_find("a")->password, "S3CRET-PW");
+	g_free(path);
+}
+
 /* BUG (src/cmd/cmd.c:161, see test-cmd.c): a line with an open quote is a
  * double free.  Loaded in a child process so the crash fails only this
  * test; the line must be reported and the next one run. */
@@ -335,6 +354,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_last_line_without_newline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_not_in_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readable_password_file_warned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_quote_line, setup, teardown),
 	};
 
