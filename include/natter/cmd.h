@@ -47,6 +47,7 @@ struct cmd_ctx {
 	int line;
 	const char *name;   /* "roster add" */
 	struct account *account; /* current account, may be NULL */
+	const char *target; /* bare JID of the current chat (window), or NULL */
 };
 
 struct cmd {
@@ -65,6 +66,13 @@ struct cmd {
  * file/line name the config file position (NULL/0 when typed).
  * Returns 0, or -1 after emitting an error. */
 int cmd_run(const char *line, const char *file, int lineno);
+/* Run a typed line in a front end's context: acc (NULL: the current
+ * account) and target, the bare JID of the chat the line was typed in
+ * (NULL: none).  A line without a leading '/' is a message to target. */
+int cmd_run_in(const char *line, struct account *acc, const char *target);
+/* The target of the headless front end and of commands typed without a
+ * window: the JID of the last /msg with text, or NULL. */
+const char *cmd_last_target(void);
 /* Run a config file; a bad line is reported as FILE:LINE and skipped.
  * Returns -1 only when the file cannot be read. */
 int cmd_config_load(const char *path, bool must_exist);
@@ -73,6 +81,10 @@ int cmd_config_load(const char *path, bool must_exist);
 int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_info(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Add a front end's command family (a table ending with a NULL name) to
+ * the commands; call before the first cmd_table().  This is how src/ui
+ * contributes /win and friends without src/cmd depending on it. */
+void cmd_register_family(const struct cmd *table);
 /* The top-level commands, ending with a NULL name. */
 const struct cmd *cmd_table(void);
 const struct cmd *cmd_find(const struct cmd *table, const char *name);

@@ -7,6 +7,7 @@
 
 #include "natter/account.h"
 #include "natter/cmd.h"
+#include "natter/jid.h"
 #include "natter/xmpp.h"
 #include "cmd-families.h"
 
@@ -26,6 +27,11 @@ cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
 	if (xmessage_send(ctx->account, argv[0], argv[1], &id) != 0)
 		return cmd_error(ctx, "the message to %s was not sent", argv[0]);
 	g_free(id);
+	{
+		char *bare = jid_bare(argv[0]);
+		cmd_set_last_target(bare);
+		g_free(bare);
+	}
 	return 0;
 }
 

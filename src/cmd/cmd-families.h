@@ -9,6 +9,9 @@ extern const struct cmd cmd_account_table[]; /* cmd-account.c: account, connect,
 extern const struct cmd cmd_chat_table[];    /* cmd-chat.c: msg, status */
 extern const struct cmd cmd_roster_table[];  /* cmd-roster.c: roster */
 
+/* Remember the JID of the last chat a message went to (cmd_last_target). */
+void cmd_set_last_target(const char *jid);
+
 /* Check that s is a JID (bare when bare_only); emits the error and returns
  * false otherwise. */
 bool cmd_check_jid(struct cmd_ctx *ctx, const char *s, bool bare_only);

@@ -14,29 +14,59 @@
 #include "natter/cmd.h"
 #include "cmd-families.h"
 
-/* Every family's table; the order is the order of /help and the man page. */
-static const struct cmd *const families[] = {
+/* Every family's table; the order is the order of /help and the man page.
+ * Front ends append theirs with cmd_register_family. */
+static const struct cmd *families[16] = {
 	cmd_core_table,
 	cmd_account_table,
 	cmd_chat_table,
 	cmd_roster_table,
 };
 
-static struct cmd all_cmds[64];
+static struct cmd all_cmds[96];
+static char *last_target;
+
+void
+cmd_register_family(const struct cmd *table)
+{
+	size_t f = 0;
+
+	while (families[f] != NULL && families[f] != table)
+		f++;
+	g_assert(f + 1 < G_N_ELEMENTS(families));
+	families[f] = table;
+	all_cmds[0].name = NULL; /* rebuild */
+}
 
 const struct cmd *
 cmd_table(void)
 {
 	if (all_cmds[0].name == NULL) {
 		size_t n = 0;
-		for (size_t f = 0; f < G_N_ELEMENTS(families); f++) {
+		for (size_t f = 0; f < G_N_ELEMENTS(families) && families[f] != NULL; f++) {
 			for (const struct cmd *c = families[f]; c->name != NULL; c++) {
 				g_assert(n + 1 < G_N_ELEMENTS(all_cmds));
 				all_cmds[n++] = *c;
 			}
 		}
+		all_cmds[n].name = NULL;
 	}
 	return all_cmds;
+}
+
+const char *
+cmd_last_target(void)
+{
+	return last_target;
+}
+
+void
+cmd_set_last_target(const char *jid)
+{
+	if (g_strcmp0(jid, last_target) == 0)
+		return;
+	g_free(last_target);
+	last_target = g_strdup(jid);
 }
 
 const struct cmd *
@@ -243,10 +273,10 @@ cmd_dispatch(const struct cmd *c, const char *name, const char *p, struct cmd_ct
 	return rc;
 }
 
-int
-cmd_run(const char *line, const char *file, int lineno)
+/* Run line with ctx filled in by the caller. */
+static int
+cmd_exec(struct cmd_ctx *ctx, const char *line)
 {
-	struct cmd_ctx ctx = { file, lineno, NULL, account_current() };
 	const char *p = cmd_skip(line);
 	const char *end;
 	char *name;
@@ -255,28 +285,53 @@ cmd_run(const char *line, const char *file, int lineno)
 
 	if (*p == '/')
 		p++;
-	else if (file == NULL && *p != '\0') {
-		ctx.name = "msg";
-		return cmd_error(&ctx, "a line that is not a command needs a chat window; "
-		    "use /msg JID TEXT");
+	else if (ctx->file == NULL && *p != '\0') {
+		char *say;
+		if (ctx->target == NULL) {
+			ctx->name = "msg";
+			return cmd_error(ctx, "a line that is not a command needs a chat window; "
+			    "use /msg JID TEXT");
+		}
+		/* the rest of the line verbatim: no word splitting, no quotes */
+		say = g_strdup_printf("%s %s", ctx->target, line);
+		rc = cmd_dispatch(cmd_find(cmd_table(), "msg"), "msg", say, ctx);
+		g_free(say);
+		return rc;
 	}
 	end = p;
 	while (*end != '\0' && *end != ' ' && *end != '\t')
 		end++;
 	if (end == p) {
-		ctx.name = "";
-		return cmd_error(&ctx, "empty command; /help lists the commands");
+		ctx->name = "";
+		return cmd_error(ctx, "empty command; /help lists the commands");
 	}
 	name = g_strndup(p, (gsize)(end - p));
 	c = cmd_find(cmd_table(), name);
 	if (c == NULL) {
-		ctx.name = name;
-		rc = cmd_error(&ctx, "unknown command /%s (/help lists the commands)", name);
+		ctx->name = name;
+		rc = cmd_error(ctx, "unknown command /%s (/help lists the commands)", name);
 	} else {
-		rc = cmd_dispatch(c, c->name, end, &ctx);
+		rc = cmd_dispatch(c, c->name, end, ctx);
 	}
 	g_free(name);
 	return rc;
+}
+
+int
+cmd_run(const char *line, const char *file, int lineno)
+{
+	struct cmd_ctx ctx = { file, lineno, NULL, account_current(),
+		file == NULL ? last_target : NULL };
+
+	return cmd_exec(&ctx, line);
+}
+
+int
+cmd_run_in(const char *line, struct account *acc, const char *target)
+{
+	struct cmd_ctx ctx = { NULL, 0, NULL, acc != NULL ? acc : account_current(), target };
+
+	return cmd_exec(&ctx, line);
 }
 
 int
