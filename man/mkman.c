@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "natter/cmd.h"
+#include "natter/ui.h"
 
 int
 main(void)
 {
 	char line[4096];
 
+	ui_register_commands(); /* the terminal's commands belong in the page too */
 	while (fgets(line, sizeof line, stdin) != NULL) {
 		if (strcmp(line, "@COMMANDS@\n") == 0)
 			cmd_man(stdout);

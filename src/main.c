@@ -19,6 +19,7 @@
 #include "natter/loop.h"
 #include "natter/roster.h"
 #include "natter/store.h"
+#include "natter/ui.h"
 #include "natter/xmpp.h"
 
 static void
@@ -42,7 +43,10 @@ static void
 main_on_signal(void *unused)
 {
 	if (app.quitting) {
-		headless_flush();
+		if (app.headless)
+			headless_flush();
+		else
+			ui_stop();
 		_exit(1);
 	}
 	cmd_run("/quit", NULL, 0);
@@ -55,6 +59,8 @@ main_pass(void *unused)
 	store_flush();
 	if (app.headless)
 		headless_flush();
+	else
+		ui_flush();
 	if (app.quitting && session_count() == 0)
 		loop_quit(app.loop);
 }
@@ -102,12 +108,6 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
-	if (!app.headless) {
-		fprintf(stderr, "natter: the terminal interface is not built yet; "
-		    "run natter --headless\n");
-		return 2;
-	}
-
 	signal(SIGPIPE, SIG_IGN);
 	app.loop = loop_new();
 	loop_signal(app.loop, SIGINT, main_on_signal, NULL);
@@ -118,7 +118,13 @@ main(int argc, char **argv)
 	account_init();
 	roster_init(); /* before the store: the store reads the roster it updates */
 	session_init(app.loop);
-	headless_start(app.loop);
+	if (app.headless) {
+		headless_start(app.loop);
+	} else {
+		ui_register_commands();
+		if (ui_start(app.loop) != 0)
+			return 1;
+	}
 
 	data_dir = g_build_filename(g_get_user_data_dir(), "natter", NULL);
 	app.data_dir = data_dir;
@@ -156,7 +162,10 @@ main(int argc, char **argv)
 
 	session_shutdown(2000);
 	store_close();
-	headless_stop();
+	if (app.headless)
+		headless_stop();
+	else
+		ui_stop();
 	bus_reset();
 	account_free_all();
 	loop_free(app.loop);

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <glib.h>
+
 struct account;
 
 /* What Tab completes an argument with. */
@@ -26,7 +28,9 @@ enum cmd_complete {
 	COMPLETE_SETTING,
 	COMPLETE_ACCOUNT_KEY,
 	COMPLETE_COMMAND,
-	COMPLETE_FILE
+	COMPLETE_FILE,
+	COMPLETE_THEME,   /* theme names (the UI supplies them) */
+	COMPLETE_KIND_COUNT
 };
 
 #define CMD_ARG_OPTIONAL 0x1
@@ -77,6 +81,11 @@ const char *cmd_last_target(void);
  * Returns -1 only when the file cannot be read. */
 int cmd_config_load(const char *path, bool must_exist);
 
+/* Tell jid that the user of acc is in chat state `state` (active,
+ * composing, paused, inactive or gone; XEP-0085), for front ends that
+ * watch typing.  Silent: -1 when acc is offline or an argument is bad. */
+int cmd_chatstate(struct account *acc, const char *jid, const char *state);
+
 /* Emit an error about the running command; returns -1. */
 int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_info(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,5 +101,16 @@ const struct cmd *cmd_find(const struct cmd *table, const char *name);
 const char *cmd_synopsis(const struct cmd *c);
 /* Write the man page's command section (troff) for every command. */
 void cmd_man(FILE *out);
+
+/* Candidates (GPtrArray of strings to g_free, sorted, unique) for the word
+ * of line that starts at byte start and ends at byte end, for account acc
+ * (NULL: the current one).  The command table decides what the word is: a
+ * command name after "/", a subcommand, or an argument by its completion
+ * kind.  An argument may complete to a value with spaces; the caller
+ * quotes nothing (values of CMD_ARG_REST are verbatim). */
+GPtrArray *cmd_complete(const char *line, size_t start, size_t end, struct account *acc);
+/* A front end's source of words for a completion kind it owns (e.g.
+ * theme names); fn adds strings (to g_free) that start with prefix. */
+void cmd_complete_source(enum cmd_complete kind, void (*fn)(const char *prefix, GPtrArray *out));
 
 #endif

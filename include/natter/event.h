@@ -9,11 +9,17 @@
  *   EV_CONNECTING      -                              a connect starts
  *   EV_CONNECTED       connected.jid                  bound and ready
  *   EV_DISCONNECTED    disconnected.kind/reason/fp    session over
- *   EV_MESSAGE         message.*                      chat/normal in or out
+ *   EV_MESSAGE         message.*                      chat/normal in or out;
+ *                                                     replace_id set: a correction
+ *                                                     (XEP-0308) of that message
  *   EV_PRESENCE        presence.*                     a contact's resource
  *   EV_ROSTER          roster.*                       item fetched or pushed
  *   EV_ROSTER_END      roster_end.ver/unchanged       the login fetch ended
  *   EV_SUBSCRIPTION    subscription.from/type         a request from a contact
+ *   EV_CHATSTATE       chatstate.from/state           a contact is typing, paused,
+ *                                                     ... (XEP-0085)
+ *   EV_RECEIPT         receipt.from/id                a contact's client got our
+ *                                                     message id (XEP-0184)
  *   EV_INFO            info.command/message           command output
  *   EV_ERROR           error.*                        a command or stanza failed
  *   EV_ACCOUNT_ADDED   -                              /account add (internal)
@@ -34,6 +40,8 @@ enum event_type {
 	EV_ROSTER,
 	EV_ROSTER_END,
 	EV_SUBSCRIPTION,
+	EV_CHATSTATE,
+	EV_RECEIPT,
 	EV_INFO,
 	EV_ERROR,
 	EV_ACCOUNT_ADDED,
@@ -78,6 +86,7 @@ struct event {
 		struct {
 			bool out;
 			char *from, *to, *type, *body, *id, *thread;
+			char *replace_id; /* the id this corrects (XEP-0308), or NULL */
 			int64_t stamp; /* seconds since the epoch, UTC */
 		} message;
 		struct {
@@ -98,6 +107,14 @@ struct event {
 		struct {
 			char *from, *type;
 		} subscription;
+		struct {
+			char *from;  /* full JID */
+			char *state; /* active, composing, paused, inactive or gone */
+		} chatstate;
+		struct {
+			char *from; /* full JID of the contact's client */
+			char *id;   /* the id of the message we sent */
+		} receipt;
 		struct {
 			char *command, *message;
 		} info;

@@ -26,8 +26,19 @@ unsigned session_count(void);
 void session_shutdown(unsigned ms);
 
 /* Send a chat message; *id_out (to free) gets its id.  An EV_MESSAGE with
- * out=true is emitted by the caller's request completing. */
+ * out=true is emitted by the caller's request completing.  The message
+ * carries <active/> (XEP-0085) and asks for a receipt (XEP-0184); an
+ * EV_RECEIPT with its id follows when the recipient's client sends one. */
 int xmessage_send(struct account *acc, const char *to, const char *body, char **id_out);
+/* Correct (XEP-0308) the last message sent to bare JID `to` in this
+ * session with a new body: the new message gets a new id (*id_out, to
+ * free) and the EV_MESSAGE out names the corrected one in replace_id.
+ * When nothing was sent to `to`, an EV_ERROR for command "correct"
+ * follows instead.  -1 when to is not a JID or acc is not online. */
+int xmessage_correct(struct account *acc, const char *to, const char *body, char **id_out);
+/* Send a standalone chat state (XEP-0085): active, composing, paused,
+ * inactive or gone.  -1 for another state, a bad JID, or offline. */
+int xmessage_chatstate(struct account *acc, const char *to, const char *state);
 /* Broadcast our presence. */
 int xpresence_send(struct account *acc, enum presence_show show, const char *status);
 /* Send a presence subscription stanza: subscribe, subscribed,

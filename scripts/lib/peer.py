@@ -10,12 +10,19 @@ and return when done.  What a peer receives lands in thread-safe inboxes:
     bob.send_message("alice@localhost", "hi")
     m = bob.wait_message(bare="alice@localhost", timeout=10)
     p = bob.wait_presence(lambda p: p["show"] == "away")
+    st = bob.wait_stanza(chatstate="composing")   # body-less ones too
     s = bob.wait_subscription(type="subscribe")
     bob.disconnect()
 
 Received items are dicts:
   message:      from, bare, to, type, body, id, error (condition or None),
-                error_text, thread
+                error_text, thread, xml, and the extension fields below
+  stanza:       every message stanza, with or without a body (chat states,
+                receipts): the message fields plus elem (an ElementTree
+                element), chatstate (active|composing|... or None),
+                receipt_request (bool), received (the id a receipt
+                acknowledges, or None), replace (the id a correction
+                replaces, or None), origin_id, no_store (bool)
   presence:     from, bare, to, type/ptype (available|unavailable|error),
                 show (online|chat|away|xa|dnd|offline), status (or None),
                 priority
@@ -43,6 +50,12 @@ import slixmpp.exceptions
 
 ROSTER_NS = "jabber:iq:roster"
 STANZA_NS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+CHATSTATES_NS = "http://jabber.org/protocol/chatstates"
+RECEIPTS_NS = "urn:xmpp:receipts"
+CORRECT_NS = "urn:xmpp:message-correct:0"
+SID_NS = "urn:xmpp:sid:0"
+HINTS_NS = "urn:xmpp:hints"
+CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
 
 log = logging.getLogger("natter.peer")
 
@@ -185,6 +198,7 @@ class Peer:
         self.initial_presence = initial_presence
         self.status = status
         self.messages = Inbox("message")
+        self.stanzas = Inbox("message stanza")
         self.presences = Inbox("presence")
         self.subscriptions = Inbox("subscription")
         self.iqs = Inbox("iq")
@@ -228,6 +242,10 @@ class Peer:
         x.register_handler(slixmpp.Callback(
             "natter-test iq", slixmpp.MatchXPath("{jabber:client}iq"),
             self._on_iq))
+        # slixmpp's "message" event skips messages without a body
+        x.register_handler(slixmpp.Callback(
+            "natter-test message", slixmpp.MatchXPath("{jabber:client}message"),
+            self._on_stanza))
         return x
 
     def connect(self, wait=True, timeout=10.0):
@@ -328,11 +346,48 @@ class Peer:
             "thread": msg["thread"] or None,
             "xml": str(msg),
         }
+        item.update(self._extensions(msg.xml))
         if not item["body"] and not err:
             return                              # chat states, receipts...
         self.messages.put(item)
         if self.on_message and msg["type"] in ("chat", "normal") and not err:
             self.on_message(self, item)
+
+    def _on_stanza(self, msg):
+        err = msg["type"] == "error"
+        item = {
+            "from": str(msg["from"]), "bare": msg["from"].bare,
+            "to": str(msg["to"]), "type": msg["type"], "body": msg["body"],
+            "id": msg["id"],
+            "error": (msg["error"]["condition"] or None) if err else None,
+            "thread": msg["thread"] or None, "xml": str(msg), "elem": msg.xml,
+        }
+        item.update(self._extensions(msg.xml))
+        self.stanzas.put(item)
+
+    @staticmethod
+    def _extensions(elem):
+        """The chat state, receipt and correction children of a message
+        element, as a dict of plain values."""
+        def child(ns, name):
+            return elem.find("{%s}%s" % (ns, name))
+
+        state = None
+        for name in CHATSTATES:
+            if child(CHATSTATES_NS, name) is not None:
+                state = name
+                break
+        received = child(RECEIPTS_NS, "received")
+        replace = child(CORRECT_NS, "replace")
+        origin = child(SID_NS, "origin-id")
+        return {
+            "chatstate": state,
+            "receipt_request": child(RECEIPTS_NS, "request") is not None,
+            "received": received.get("id") if received is not None else None,
+            "replace": replace.get("id") if replace is not None else None,
+            "origin_id": origin.get("id") if origin is not None else None,
+            "no_store": child(HINTS_NS, "no-store") is not None,
+        }
 
     def _on_presence(self, pres):
         ptype = pres["type"]
@@ -377,6 +432,13 @@ class Peer:
 
     def no_message(self, pred=None, within=2.0, **match):
         self.messages.none(pred, within, match)
+
+    def wait_stanza(self, pred=None, timeout=10.0, **match):
+        """Any message stanza, body or not (see "stanza" above)."""
+        return self.stanzas.take(pred, timeout, match)
+
+    def no_stanza(self, pred=None, within=2.0, **match):
+        self.stanzas.none(pred, within, match)
 
     # -- outgoing --
 

@@ -1,4 +1,5 @@
-/* cmd-chat.c - /msg and /status. */
+/* cmd-chat.c - /msg, /correct and /status, and the chat state a front end
+ * sends while its user types. */
 #include "config.h"
 
 #include <string.h>
@@ -35,6 +36,31 @@ cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* /correct TEXT: replace the last message sent to the current chat. */
+static int
+cmd_correct(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *id = NULL;
+
+	if (ctx->target == NULL)
+		return cmd_error(ctx, "no chat to correct a message in: "
+		    "send one first with /msg JID TEXT");
+	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
+		return cmd_error(ctx, "not connected: the message to %s was not corrected", ctx->target);
+	if (xmessage_correct(ctx->account, ctx->target, argv[0], &id) != 0)
+		return cmd_error(ctx, "the correction to %s was not sent", ctx->target);
+	g_free(id);
+	return 0;
+}
+
+int
+cmd_chatstate(struct account *acc, const char *jid, const char *state)
+{
+	if (acc == NULL || acc->state != ACC_ONLINE)
+		return -1;
+	return xmessage_chatstate(acc, jid, state);
+}
+
 static int
 cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -61,9 +87,22 @@ const struct cmd cmd_chat_table[] = {
 	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },
 	  .summary = "Send TEXT to JID (without TEXT: open the chat with JID).",
 	  .help = "The message carries a unique id and an origin-id (XEP-0359); if the server\n"
-	          "bounces it, the error names the message.",
-	  .examples = { "/msg bob@example.org see you at noon" },
+	          "bounces it, the error names the message.  It also says you are active in\n"
+	          "the chat (XEP-0085) and asks for a delivery receipt (XEP-0184), reported\n"
+	          "when the contact's client sends one.  A TEXT starting with /me is sent as\n"
+	          "it is: clients show it as an action.",
+	  .examples = { "/msg bob@example.org see you at noon", "/msg bob@example.org /me waves" },
 	  .fn = cmd_msg },
+	{ .name = "correct",
+	  .args = { { "TEXT", COMPLETE_NONE, CMD_ARG_REST, NULL } },
+	  .summary = "Replace the last message you sent in this chat with TEXT.",
+	  .help = "Sends TEXT as a correction (XEP-0308) of the last message sent to the\n"
+	          "current chat's contact since connecting; their client shows it in place\n"
+	          "of the old text if it supports corrections, and as a new message if not.\n"
+	          "Correcting again replaces the same message.  Without a chat window the\n"
+	          "chat is that of the last /msg.",
+	  .examples = { "/correct see you at one", "/correct typo fixed" },
+	  .fn = cmd_correct },
 	{ .name = "status",
 	  .args = { { "SHOW", COMPLETE_WORD, 0, show_words },
 	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },

@@ -16,6 +16,8 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_ROSTER] = "roster",
 	[EV_ROSTER_END] = "roster_end",
 	[EV_SUBSCRIPTION] = "subscription",
+	[EV_CHATSTATE] = "chatstate",
+	[EV_RECEIPT] = "receipt",
 	[EV_INFO] = "info",
 	[EV_ERROR] = "error",
 	[EV_ACCOUNT_ADDED] = "account_added",
@@ -72,6 +74,7 @@ event_free(struct event *ev)
 		g_free(ev->u.message.body);
 		g_free(ev->u.message.id);
 		g_free(ev->u.message.thread);
+		g_free(ev->u.message.replace_id);
 		break;
 	case EV_PRESENCE:
 		g_free(ev->u.presence.from);
@@ -90,6 +93,14 @@ event_free(struct event *ev)
 	case EV_SUBSCRIPTION:
 		g_free(ev->u.subscription.from);
 		g_free(ev->u.subscription.type);
+		break;
+	case EV_CHATSTATE:
+		g_free(ev->u.chatstate.from);
+		g_free(ev->u.chatstate.state);
+		break;
+	case EV_RECEIPT:
+		g_free(ev->u.receipt.from);
+		g_free(ev->u.receipt.id);
 		break;
 	case EV_INFO:
 		g_free(ev->u.info.command);

@@ -73,6 +73,7 @@ headless_message(json_t *o, const struct event *ev)
 	headless_set(o, "type", ev->u.message.type);
 	headless_set(o, "body", ev->u.message.body);
 	headless_set(o, "id", ev->u.message.id);
+	headless_set(o, "replace_id", ev->u.message.replace_id);
 	json_object_set_new(o, "stamp", json_integer(ev->u.message.stamp));
 }
 
@@ -114,6 +115,20 @@ headless_subscription(json_t *o, const struct event *ev)
 }
 
 static void
+headless_chatstate(json_t *o, const struct event *ev)
+{
+	headless_set(o, "from", ev->u.chatstate.from);
+	headless_set(o, "state", ev->u.chatstate.state);
+}
+
+static void
+headless_receipt(json_t *o, const struct event *ev)
+{
+	headless_set(o, "from", ev->u.receipt.from);
+	headless_set(o, "id", ev->u.receipt.id);
+}
+
+static void
 headless_info(json_t *o, const struct event *ev)
 {
 	headless_set(o, "command", ev->u.info.command);
@@ -143,6 +158,8 @@ static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_ROSTER] = headless_roster,
 	[EV_ROSTER_END] = headless_roster_end,
 	[EV_SUBSCRIPTION] = headless_subscription,
+	[EV_CHATSTATE] = headless_chatstate,
+	[EV_RECEIPT] = headless_receipt,
 	[EV_INFO] = headless_info,
 	[EV_ERROR] = headless_error,
 };

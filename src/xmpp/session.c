@@ -289,6 +289,7 @@ session_thread(gpointer p)
 	xconnect_report(s);
 	xiq_free(s);
 	xmessage_free(s);
+	xroster_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
@@ -438,6 +439,7 @@ session_connect(struct account *acc)
 	s->ca_file = g_strdup(acc->ca_file);
 	s->pin = g_strdup(acc->pin);
 	s->roster_ver = g_strdup(acc->roster->ver);
+	xroster_seed(s, acc->roster);
 	s->show = acc->show;
 	s->status = g_strdup(acc->status);
 	s->connect_timeout = (unsigned)settings_int("connect_timeout");

@@ -86,8 +86,13 @@ struct session {
 	uint64_t last_rx;
 	unsigned keepalive;
 	GHashTable *iqs;     /* id -> struct xiq_pending */
-	GHashTable *sent;    /* message id -> recipient, for bounced messages */
+	GHashTable *sent;    /* message id -> recipient, for bounces and receipts */
 	GQueue *sent_order;
+	GHashTable *last_sent; /* bare JID -> last message sent there (xmessage.c) */
+	GHashTable *received;  /* (sender, id) of messages received, for corrections */
+	GQueue *received_order;
+	GHashTable *subs;    /* bare JID -> roster subscription (xroster.c); seeded
+	                      * by session_connect before the thread starts */
 };
 
 /* The session of the calling session thread (libstrophe 0.12.2 gives
@@ -166,6 +171,45 @@ void xpresence_connected(struct session *s);
 void xpresence_initial(struct session *s);
 void xmessage_connected(struct session *s);
 void xmessage_free(struct session *s);
+
+/* xroster.c: who may see our presence */
+struct roster;
+/* Copy the cached roster's subscriptions into s->subs (main thread, before
+ * the thread starts: a versioned fetch that finds the cache current
+ * returns no items). */
+void xroster_seed(struct session *s, struct roster *roster);
+/* The subscription of bare JID bare in our roster ("none", "to", "from",
+ * "both"), or NULL when bare is not in it. */
+const char *xroster_subscription(struct session *s, const char *bare);
+void xroster_free(struct session *s);
+
+/* xmessage.c: what was sent and received in this session */
+/* The static name of a chat state (active, composing, paused, inactive,
+ * gone) equal to name, or NULL when name is none of them. */
+const char *xmessage_chatstate_name(const char *name);
+/* The address our message id went to, or NULL when we sent no such
+ * message (or it was long ago). */
+const char *xmessage_sent_to(struct session *s, const char *id);
+/* Remember that the message id came from full JID from (bounded). */
+void xmessage_seen(struct session *s, const char *from, const char *id);
+/* True when a message id was received earlier from exactly the full JID
+ * from (compared after normalisation). */
+bool xmessage_seen_from(struct session *s, const char *from, const char *id);
+
+/* xreceipt.c: message delivery receipts (XEP-0184) */
+/* Ask for a receipt: add <request/> to message m. */
+void xreceipt_request(xmpp_stanza_t *m);
+/* The receipt parts of an incoming chat or normal message from `from`:
+ * report a <received/>, or answer a <request/> in a message with a body. */
+void xreceipt_incoming(struct session *s, xmpp_stanza_t *m, const char *from, const char *type,
+    bool has_body);
+/* True when a receipt from `from` may acknowledge a message sent to
+ * sent_to: the same bare JID (NULL never matches). */
+bool xreceipt_from_ok(const char *sent_to, const char *from);
+/* True when a request in a message of this type (NULL: normal) from a
+ * contact with this roster subscription (NULL: not in the roster) gets a
+ * receipt: never for groupchat or error, only for "from" or "both". */
+bool xreceipt_may_answer(const char *type, const char *subscription);
 void xdisco_answer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
 void xping_start(struct session *s);
 void xping_stop(struct session *s);

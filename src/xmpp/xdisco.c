@@ -1,5 +1,7 @@
 /* xdisco.c - what we answer about ourselves: disco#info (XEP-0030),
- * software version (XEP-0092) and ping (XEP-0199). */
+ * software version (XEP-0092) and ping (XEP-0199).  The features also
+ * announce chat states (XEP-0085), message correction (XEP-0308) and
+ * receipts (XEP-0184), implemented in xmessage.c and xreceipt.c. */
 #include "config.h"
 
 #include <string.h>
@@ -12,9 +14,12 @@
 
 /* Exactly what natter implements; sorted, as XEP-0115 hashing wants. */
 static const char *const features[] = {
+	"http://jabber.org/protocol/chatstates",
 	"http://jabber.org/protocol/disco#info",
 	"jabber:iq:version",
+	"urn:xmpp:message-correct:0",
 	"urn:xmpp:ping",
+	"urn:xmpp:receipts",
 	NULL
 };
 

@@ -1,6 +1,20 @@
-/* xmessage.c - one-to-one messages: sending with ids (XEP-0359),
- * receiving chat and normal messages, and bounces reported against the
- * message they concern. */
+/* xmessage.c - one-to-one messages: sending with ids (XEP-0359), chat
+ * states (XEP-0085) and corrections (XEP-0308) both ways, receiving chat
+ * and normal messages, and bounces reported against the message they
+ * concern.  Receipts (XEP-0184) are in xreceipt.c.
+ *
+ * What a session remembers (session thread only, for this connection):
+ *   sent       our message id -> its recipient, for the last
+ *              SENT_REMEMBERED messages: bounces and receipts must name
+ *              one of them;
+ *   last_sent  bare recipient -> id and address of the last message sent
+ *              there that was not itself a correction: what /correct
+ *              replaces (every correction names the original message, as
+ *              XEP-0308's business rules ask);
+ *   received   (full sender JID, id) of the last RECEIVED_REMEMBERED
+ *              messages received: an incoming correction counts only when
+ *              it names one of them from the same full JID.
+ */
 #include "config.h"
 
 #include <string.h>
@@ -14,7 +28,23 @@
 #include "natter/xmpp.h"
 #include "session.h"
 
-#define SENT_REMEMBERED 1000 /* ids kept to match bounces */
+#define SENT_REMEMBERED 1000     /* ids kept to match bounces and receipts */
+#define RECEIVED_REMEMBERED 1000 /* ids kept to match corrections */
+
+#define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_HINTS "urn:xmpp:hints"
+#define NS_SID "urn:xmpp:sid:0"
+
+/* The chat states of XEP-0085, the only element names we send or report. */
+static const char *const chatstates[] = {
+	"active", "composing", "paused", "inactive", "gone", NULL
+};
+
+/* The last message sent to one bare JID (an entry of last_sent). */
+struct xmessage_last {
+	char *id, *to;
+};
 
 /* Seconds since the epoch from an XEP-0082 stamp, or 0. */
 static int64_t
@@ -33,6 +63,27 @@ xmessage_stamp(const char *s)
 	return t;
 }
 
+const char *
+xmessage_chatstate_name(const char *name)
+{
+	for (size_t i = 0; name != NULL && chatstates[i] != NULL; i++) {
+		if (strcmp(name, chatstates[i]) == 0)
+			return chatstates[i];
+	}
+	return NULL;
+}
+
+static void
+xmessage_last_free(void *p)
+{
+	struct xmessage_last *l = p;
+
+	g_free(l->id);
+	g_free(l->to);
+	g_free(l);
+}
+
+/* Remember id as sent to `to`, forgetting the oldest past the limit. */
 static void
 xmessage_remember(struct session *s, const char *id, const char *to)
 {
@@ -49,6 +100,82 @@ xmessage_remember(struct session *s, const char *id, const char *to)
 	}
 }
 
+const char *
+xmessage_sent_to(struct session *s, const char *id)
+{
+	return id != NULL && s->sent != NULL ? g_hash_table_lookup(s->sent, id) : NULL;
+}
+
+/* Remember id (to, whose bare JID is the key) as the message a correction
+ * to that JID replaces. */
+static void
+xmessage_set_last(struct session *s, const char *to, const char *id)
+{
+	struct xmessage_last *l;
+	char *bare = jid_bare(to);
+
+	if (bare == NULL)
+		return;
+	if (s->last_sent == NULL)
+		s->last_sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    xmessage_last_free);
+	l = g_new0(struct xmessage_last, 1);
+	l->id = g_strdup(id);
+	l->to = g_strdup(to);
+	g_hash_table_replace(s->last_sent, bare, l);
+}
+
+/* The key of (from, id) in the received set (to free), or NULL when from
+ * is not a JID; the length prefix keeps any two pairs apart. */
+static char *
+xmessage_received_key(const char *from, const char *id)
+{
+	struct jid *j = jid_parse(from, NULL);
+	char *key;
+
+	if (j == NULL || id == NULL) {
+		jid_free(j);
+		return NULL;
+	}
+	key = g_strdup_printf("%zu:%s%s", strlen(j->full), j->full, id);
+	jid_free(j);
+	return key;
+}
+
+void
+xmessage_seen(struct session *s, const char *from, const char *id)
+{
+	char *key = xmessage_received_key(from, id);
+
+	if (key == NULL)
+		return;
+	if (s->received == NULL) {
+		s->received = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		s->received_order = g_queue_new();
+	}
+	if (g_hash_table_contains(s->received, key)) {
+		g_free(key);
+		return;
+	}
+	g_hash_table_add(s->received, key);
+	g_queue_push_tail(s->received_order, g_strdup(key));
+	while (g_queue_get_length(s->received_order) > RECEIVED_REMEMBERED) {
+		char *old = g_queue_pop_head(s->received_order);
+		g_hash_table_remove(s->received, old);
+		g_free(old);
+	}
+}
+
+bool
+xmessage_seen_from(struct session *s, const char *from, const char *id)
+{
+	char *key = xmessage_received_key(from, id);
+	bool seen = key != NULL && s->received != NULL && g_hash_table_contains(s->received, key);
+
+	g_free(key);
+	return seen;
+}
+
 void
 xmessage_free(struct session *s)
 {
@@ -56,8 +183,17 @@ xmessage_free(struct session *s)
 		g_hash_table_destroy(s->sent);
 		g_queue_free_full(s->sent_order, g_free);
 	}
+	if (s->received != NULL) {
+		g_hash_table_destroy(s->received);
+		g_queue_free_full(s->received_order, g_free);
+	}
+	if (s->last_sent != NULL)
+		g_hash_table_destroy(s->last_sent);
 	s->sent = NULL;
 	s->sent_order = NULL;
+	s->received = NULL;
+	s->received_order = NULL;
+	s->last_sent = NULL;
 }
 
 /* A bounce: accepted when it names a message we sent and comes from its
@@ -66,7 +202,7 @@ static void
 xmessage_error(struct session *s, xmpp_stanza_t *m, const char *from)
 {
 	const char *id = xmpp_stanza_get_id(m);
-	const char *to = id != NULL && s->sent != NULL ? g_hash_table_lookup(s->sent, id) : NULL;
+	const char *to = xmessage_sent_to(s, id);
 	struct jid *jt, *jf;
 	bool ok;
 	char *cond = NULL, *why;
@@ -96,15 +232,78 @@ xmessage_error(struct session *s, xmpp_stanza_t *m, const char *from)
 	session_emit(s, ev);
 }
 
+/* The id a correction replaces, when it names a message received earlier
+ * from the same full JID; otherwise NULL (and the message is shown as a
+ * new one: anyone could name anyone's message id). */
+static char *
+xmessage_replace_id(struct session *s, xmpp_stanza_t *m, const char *from)
+{
+	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(m, "replace", NS_CORRECT);
+	const char *rid = r != NULL ? xmpp_stanza_get_attribute(r, "id") : NULL;
+
+	if (rid == NULL)
+		return NULL;
+	if (!xmessage_seen_from(s, from, rid)) {
+		log_msg(s->account, "correction from %s of message %s not accepted: "
+		    "no such message from that sender; shown as a new message", from, rid);
+		return NULL;
+	}
+	return g_strdup(rid);
+}
+
+/* Report a message with a body as EV_MESSAGE in, and remember its id. */
+static void
+xmessage_incoming(struct session *s, xmpp_stanza_t *m, const char *from, const char *type,
+    const char *body)
+{
+	xmpp_stanza_t *delay = xmpp_stanza_get_child_by_name_and_ns(m, "delay", "urn:xmpp:delay");
+	const char *to = xmpp_stanza_get_to(m);
+	struct event *ev = event_new(EV_MESSAGE, s->account);
+
+	ev->u.message.from = g_strdup(from);
+	ev->u.message.to = g_strdup(to != NULL ? to : s->bound_jid);
+	ev->u.message.type = g_strdup(type != NULL ? type : "normal");
+	ev->u.message.body = g_strdup(body);
+	ev->u.message.id = g_strdup(xmpp_stanza_get_id(m));
+	ev->u.message.replace_id = xmessage_replace_id(s, m, from);
+	ev->u.message.stamp = delay != NULL
+	    ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
+	if (ev->u.message.stamp == 0)
+		ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
+	xmessage_seen(s, from, ev->u.message.id);
+	session_emit(s, ev);
+}
+
+/* Report the chat state a chat message carries, unless it was delayed
+ * (a stored "composing" says nothing about now). */
+static void
+xmessage_chatstate_incoming(struct session *s, xmpp_stanza_t *m, const char *from,
+    const char *type)
+{
+	xmpp_stanza_t *c;
+	const char *state;
+	struct event *ev;
+
+	if (g_strcmp0(type, "chat") != 0 ||
+	    xmpp_stanza_get_child_by_name_and_ns(m, "delay", "urn:xmpp:delay") != NULL)
+		return;
+	c = xmpp_stanza_get_child_by_ns(m, NS_CHATSTATES);
+	state = c != NULL ? xmessage_chatstate_name(xmpp_stanza_get_name(c)) : NULL;
+	if (state == NULL)
+		return;
+	ev = event_new(EV_CHATSTATE, s->account);
+	ev->u.chatstate.from = g_strdup(from);
+	ev->u.chatstate.state = g_strdup(state);
+	session_emit(s, ev);
+}
+
 static int
 xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 {
 	struct session *s = userdata;
 	const char *type = xmpp_stanza_get_type(m);
 	const char *from = xmpp_stanza_get_from(m);
-	xmpp_stanza_t *delay;
 	char *body;
-	struct event *ev;
 
 	if (type != NULL && strcmp(type, "error") == 0) {
 		xmessage_error(s, m, from);
@@ -115,21 +314,12 @@ xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 	if (from == NULL || !jid_valid(from, NULL))
 		return 1;
 	body = xmpp_message_get_body(m);
-	if (body == NULL)
-		return 1; /* chat states and receipts: later */
-	ev = event_new(EV_MESSAGE, s->account);
-	ev->u.message.from = g_strdup(from);
-	ev->u.message.to = g_strdup(xmpp_stanza_get_to(m) ? xmpp_stanza_get_to(m) : s->bound_jid);
-	ev->u.message.type = g_strdup(type != NULL ? type : "normal");
-	ev->u.message.body = g_strdup(body);
-	ev->u.message.id = g_strdup(xmpp_stanza_get_id(m));
-	delay = xmpp_stanza_get_child_by_name_and_ns(m, "delay", "urn:xmpp:delay");
-	ev->u.message.stamp = delay != NULL
-	    ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
-	if (ev->u.message.stamp == 0)
-		ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
-	xmpp_free(s->ctx, body);
-	session_emit(s, ev);
+	if (body != NULL)
+		xmessage_incoming(s, m, from, type, body);
+	xreceipt_incoming(s, m, from, type, body != NULL);
+	xmessage_chatstate_incoming(s, m, from, type);
+	if (body != NULL)
+		xmpp_free(s->ctx, body);
 	return 1;
 }
 
@@ -139,8 +329,10 @@ xmessage_connected(struct session *s)
 	xmpp_handler_add(s->conn, xmessage_handler, NULL, "message", NULL, s);
 }
 
+/* A request to the session thread: a message, a correction or a chat state. */
 struct xmessage_req {
 	char *to, *body, *id;
+	const char *state; /* static: one of chatstates[] */
 };
 
 static void
@@ -154,42 +346,101 @@ xmessage_req_free(void *p)
 	g_free(r);
 }
 
-/* Session thread: send one chat message and report it as sent. */
+/* Session thread: send a chat message with a body (a correction of
+ * replace_id when that is not NULL) and report it as sent. */
 static void
-xmessage_do_send(struct session *s, void *arg)
+xmessage_transmit(struct session *s, const char *to, const char *body, const char *id,
+    const char *replace_id)
 {
-	struct xmessage_req *r = arg;
-	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", r->to, r->id);
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", to, id);
 	struct event *ev;
 
-	xmpp_message_set_body(m, r->body);
-	xmpp_stanza_set_attribute(xstanza_add(m, "origin-id", "urn:xmpp:sid:0"), "id", r->id);
+	xmpp_message_set_body(m, body);
+	xstanza_add(m, "active", NS_CHATSTATES);
+	xreceipt_request(m);
+	xmpp_stanza_set_attribute(xstanza_add(m, "origin-id", NS_SID), "id", id);
+	if (replace_id != NULL)
+		xmpp_stanza_set_attribute(xstanza_add(m, "replace", NS_CORRECT), "id", replace_id);
 	xmpp_send(s->conn, m);
 	xmpp_stanza_release(m);
-	xmessage_remember(s, r->id, r->to);
+	xmessage_remember(s, id, to);
+	if (replace_id == NULL)
+		xmessage_set_last(s, to, id);
 
 	ev = event_new(EV_MESSAGE, s->account);
 	ev->u.message.out = true;
 	ev->u.message.from = g_strdup(s->bound_jid);
-	ev->u.message.to = g_strdup(r->to);
+	ev->u.message.to = g_strdup(to);
 	ev->u.message.type = g_strdup("chat");
-	ev->u.message.body = g_strdup(r->body);
-	ev->u.message.id = g_strdup(r->id);
+	ev->u.message.body = g_strdup(body);
+	ev->u.message.id = g_strdup(id);
+	ev->u.message.replace_id = g_strdup(replace_id);
 	ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
 	session_emit(s, ev);
 }
 
-int
-xmessage_send(struct account *acc, const char *to, const char *body, char **id_out)
+/* Session thread: send one chat message. */
+static void
+xmessage_do_send(struct session *s, void *arg)
+{
+	struct xmessage_req *r = arg;
+
+	xmessage_transmit(s, r->to, r->body, r->id, NULL);
+}
+
+/* Session thread: correct the last message sent to r->to's bare JID, or
+ * report that there is none. */
+static void
+xmessage_do_correct(struct session *s, void *arg)
+{
+	struct xmessage_req *r = arg;
+	char *bare = jid_bare(r->to);
+	struct xmessage_last *l = bare != NULL && s->last_sent != NULL
+	    ? g_hash_table_lookup(s->last_sent, bare) : NULL;
+	struct event *ev;
+
+	g_free(bare);
+	if (l != NULL) {
+		xmessage_transmit(s, l->to, r->body, r->id, l->id);
+		return;
+	}
+	ev = event_new(EV_ERROR, s->account);
+	ev->u.error.command = g_strdup("correct");
+	ev->u.error.jid = g_strdup(r->to);
+	ev->u.error.message = g_strdup_printf("nothing to correct: no message was sent to %s "
+	    "in this session", r->to);
+	session_emit(s, ev);
+}
+
+/* Session thread: send a standalone chat state, which servers need not
+ * store (XEP-0334 hint). */
+static void
+xmessage_do_chatstate(struct session *s, void *arg)
+{
+	struct xmessage_req *r = arg;
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", r->to, r->id);
+
+	xstanza_add(m, r->state, NS_CHATSTATES);
+	xstanza_add(m, "no-store", NS_HINTS);
+	xmpp_send(s->conn, m);
+	xmpp_stanza_release(m);
+}
+
+/* Queue fn with a new request for (to, body, state); *id_out (to free,
+ * may be NULL) gets the new id.  -1 when acc is not online. */
+static int
+xmessage_queue(struct account *acc, session_req_fn fn, const char *to, const char *body,
+    const char *state, char **id_out)
 {
 	struct xmessage_req *r = g_new0(struct xmessage_req, 1);
 
 	r->to = g_strdup(to);
 	r->body = g_strdup(body);
+	r->state = state;
 	r->id = session_id_new();
 	if (id_out != NULL)
 		*id_out = g_strdup(r->id);
-	if (session_request(acc, xmessage_do_send, r, xmessage_req_free) != 0) {
+	if (session_request(acc, fn, r, xmessage_req_free) != 0) {
 		if (id_out != NULL) {
 			g_free(*id_out);
 			*id_out = NULL;
@@ -197,4 +448,28 @@ xmessage_send(struct account *acc, const char *to, const char *body, char **id_o
 		return -1;
 	}
 	return 0;
+}
+
+int
+xmessage_send(struct account *acc, const char *to, const char *body, char **id_out)
+{
+	return xmessage_queue(acc, xmessage_do_send, to, body, NULL, id_out);
+}
+
+int
+xmessage_correct(struct account *acc, const char *to, const char *body, char **id_out)
+{
+	if (to == NULL || body == NULL || !jid_valid(to, NULL))
+		return -1;
+	return xmessage_queue(acc, xmessage_do_correct, to, body, NULL, id_out);
+}
+
+int
+xmessage_chatstate(struct account *acc, const char *to, const char *state)
+{
+	const char *name = xmessage_chatstate_name(state);
+
+	if (name == NULL || to == NULL || !jid_valid(to, NULL))
+		return -1;
+	return xmessage_queue(acc, xmessage_do_chatstate, to, NULL, name, NULL);
 }

@@ -1,5 +1,9 @@
 /* xroster.c - the roster protocol (RFC 6121 section 2): the login fetch
- * with versioning, pushes from our own account only, and edits. */
+ * with versioning, pushes from our own account only, and edits.  The
+ * session keeps its own map of bare JID -> subscription (s->subs, session
+ * thread only once the thread runs), seeded from the cached roster and
+ * kept by every result and push, so that receipts (xreceipt.c) can ask
+ * who may see our presence without touching core state. */
 #include "config.h"
 
 #include <string.h>
@@ -10,10 +14,59 @@
 #include "natter/account.h"
 #include "natter/jid.h"
 #include "natter/log.h"
+#include "natter/roster.h"
 #include "natter/xmpp.h"
 #include "session.h"
 
 #define NS_ROSTER "jabber:iq:roster"
+
+/* The session's subscription map, created on first use. */
+static GHashTable *
+xroster_subs(struct session *s)
+{
+	if (s->subs == NULL)
+		s->subs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return s->subs;
+}
+
+/* Record bare's subscription; "remove" forgets bare. */
+static void
+xroster_track(struct session *s, const char *bare, const char *subscription)
+{
+	if (strcmp(subscription, "remove") == 0)
+		g_hash_table_remove(xroster_subs(s), bare);
+	else
+		g_hash_table_replace(xroster_subs(s), g_strdup(bare), g_strdup(subscription));
+}
+
+void
+xroster_seed(struct session *s, struct roster *roster)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	if (roster == NULL || roster->contacts == NULL)
+		return;
+	g_hash_table_iter_init(&it, roster->contacts);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		const struct contact *c = value;
+		xroster_track(s, c->jid, c->subscription != NULL ? c->subscription : "none");
+	}
+}
+
+const char *
+xroster_subscription(struct session *s, const char *bare)
+{
+	return s->subs != NULL ? g_hash_table_lookup(s->subs, bare) : NULL;
+}
+
+void
+xroster_free(struct session *s)
+{
+	if (s->subs != NULL)
+		g_hash_table_destroy(s->subs);
+	s->subs = NULL;
+}
 
 /* An EV_ROSTER from one <item/>; NULL when the item has no valid jid. */
 static struct event *
@@ -76,16 +129,19 @@ xroster_on_fetch(struct session *s, xmpp_stanza_t *reply, void *unused)
 			end->u.roster_end.unchanged = true;
 			end->u.roster_end.ver = g_strdup(s->roster_ver);
 		} else {
+			g_hash_table_remove_all(xroster_subs(s));
 			for (xmpp_stanza_t *i = xmpp_stanza_get_children(q); i != NULL;
 			     i = xmpp_stanza_get_next(i)) {
 				struct event *ev;
 				if (g_strcmp0(xmpp_stanza_get_name(i), "item") != 0)
 					continue;
 				ev = xroster_item_event(s, i, true);
-				if (ev != NULL && strcmp(ev->u.roster.subscription, "remove") != 0)
+				if (ev != NULL && strcmp(ev->u.roster.subscription, "remove") != 0) {
+					xroster_track(s, ev->u.roster.jid, ev->u.roster.subscription);
 					session_emit(s, ev);
-				else
+				} else {
 					event_free(ev);
+				}
 			}
 			end->u.roster_end.ver = g_strdup(xmpp_stanza_get_attribute(q, "ver"));
 		}
@@ -127,6 +183,7 @@ xroster_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 		xiq_error(s, iq, "modify", "bad-request");
 		return -1;
 	}
+	xroster_track(s, ev->u.roster.jid, ev->u.roster.subscription);
 	session_emit(s, ev);
 	xiq_result(s, iq, NULL);
 	return 0;

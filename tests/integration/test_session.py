@@ -50,8 +50,11 @@ def test_answers_disco_version_ping(ctx):
     assert r is not None and r.get("type") == "result", "disco#info: %r" % r
     q = r.find(NS_DISCO + "query")
     feats = sorted(f.get("var") for f in q.findall(NS_DISCO + "feature"))
-    assert feats == sorted(["http://jabber.org/protocol/disco#info",
-                            "jabber:iq:version", "urn:xmpp:ping"]), \
+    assert feats == sorted(["http://jabber.org/protocol/chatstates",
+                            "http://jabber.org/protocol/disco#info",
+                            "jabber:iq:version",
+                            "urn:xmpp:message-correct:0",
+                            "urn:xmpp:ping", "urn:xmpp:receipts"]), \
         "disco#info should list exactly what natter implements: %r" % feats
     ident = q.find(NS_DISCO + "identity")
     assert ident is not None and ident.get("category") == "client", \

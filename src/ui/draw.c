@@ -1,0 +1,449 @@
+/* draw.c - the screen's layout and the drawing of the title bar, the main
+ * window, the status bar and the pane borders.  Only visible lines are
+ * formatted, and only the parts marked dirty are redrawn. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <curses.h>
+#include <glib.h>
+
+#include "natter/account.h"
+#include "natter/roster.h"
+#include "natter/settings.h"
+#include "natter/text.h"
+#include "theme.h"
+#include "ui.h"
+
+static struct {
+	WINDOW *title, *main, *sep, *roster, *status, *input;
+	int main_w, main_h;
+} d;
+
+int
+draw_main_width(void)
+{
+	return d.main_w;
+}
+
+int
+draw_main_height(void)
+{
+	return d.main_h;
+}
+
+static void
+draw_del(WINDOW **w)
+{
+	if (*w != NULL)
+		delwin(*w);
+	*w = NULL;
+}
+
+void
+draw_free(void)
+{
+	draw_del(&d.title);
+	draw_del(&d.main);
+	draw_del(&d.sep);
+	draw_del(&d.roster);
+	draw_del(&d.status);
+	draw_del(&d.input);
+}
+
+/* The roster pane's width, or 0 when hidden or the screen is too narrow. */
+static int
+draw_roster_width(void)
+{
+	int rw = (int)settings_int("roster_width");
+
+	if (!settings_bool("roster") || COLS < rw + 30)
+		return 0;
+	return rw;
+}
+
+void
+draw_layout(void)
+{
+	int rows = LINES, cols = COLS, rw = draw_roster_width();
+
+	draw_free();
+	if (rows < 4 || cols < 10)
+		return;
+	d.main_h = rows - 3;
+	d.main_w = rw > 0 ? cols - rw - 1 : cols;
+	d.title = newwin(1, cols, 0, 0);
+	d.main = newwin(d.main_h, d.main_w, 1, 0);
+	if (rw > 0) {
+		d.sep = newwin(d.main_h, 1, 1, d.main_w);
+		d.roster = newwin(d.main_h, rw, 1, d.main_w + 1);
+	}
+	d.status = newwin(1, cols, rows - 2, 0);
+	d.input = newwin(1, cols, rows - 1, 0);
+	clearok(curscr, TRUE);
+	/* the wrapped heights depend on the width */
+	for (guint i = 0; i < win_list()->len; i++) {
+		struct win *w = g_ptr_array_index(win_list(), i);
+		for (GList *l = w->lines->head; l != NULL; l = l->next)
+			((struct line *)l->data)->rows_width = 0;
+	}
+}
+
+/* Fill the rest of row y of win with spaces in the current attributes. */
+static void
+draw_fill(WINDOW *win)
+{
+	int y, x, maxx = getmaxx(win);
+
+	getyx(win, y, x);
+	while (x++ < maxx)
+		waddch(win, ' ');
+	(void)y;
+}
+
+/* "HH:MM " (the time_format setting) for stamp. */
+static int
+draw_stamp(int64_t stamp, char *buf, size_t len)
+{
+	time_t t = (time_t)stamp;
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&t, &tm);
+	n = strftime(buf, len - 1, settings_str("time_format"), &tm);
+	buf[n++] = ' ';
+	buf[n] = '\0';
+	return text_width(buf, (gssize)n);
+}
+
+/* The nick column of a line ("<bob> ", "* bob ", "-- "), to free. */
+static char *
+draw_nick(const struct line *l)
+{
+	switch (l->kind) {
+	case LINE_MSG_IN:
+	case LINE_MSG_OUT:
+		return g_strdup_printf("<%s> ", l->nick != NULL ? l->nick : "?");
+	case LINE_ACTION_IN:
+	case LINE_ACTION_OUT:
+		return g_strdup_printf("* %s ", l->nick != NULL ? l->nick : "?");
+	case LINE_ERROR:
+		return g_strdup("!! ");
+	default:
+		return g_strdup("-- ");
+	}
+}
+
+/* The text of a line with its marks (edited, delivered), to free;
+ * *text_len gets the length of the text itself. */
+static char *
+draw_body(const struct line *l, size_t *text_len)
+{
+	*text_len = strlen(l->text);
+	return g_strconcat(l->text, (l->flags & LINE_CORRECTED) ? " (edited)" : "",
+	    (l->flags & LINE_DELIVERED) ? " ✓" : "", NULL);
+}
+
+/* Columns the prefix (time and nick) takes, and the indent of later rows. */
+static int
+draw_prefix(const struct line *l, int width, int *indent)
+{
+	char stamp[64];
+	char *nick = draw_nick(l);
+	int cols = draw_stamp(l->stamp, stamp, sizeof stamp) + text_width(nick, -1);
+
+	g_free(nick);
+	*indent = cols < width / 2 ? cols : 2;
+	return cols;
+}
+
+int
+draw_line_rows(struct line *l, int width)
+{
+	int indent, prefix = draw_prefix(l, width, &indent);
+	size_t tl;
+	char *body = draw_body(l, &tl);
+	/* the first row is shorter by the prefix than the others by the indent */
+	int first = width - prefix, rest = width - indent;
+	size_t n;
+
+	if (first < 1 || rest < 1) {
+		g_free(body);
+		return 1;
+	}
+	/* wrap at the narrower width: cheap and never overflows */
+	n = text_wrap(body, MIN(first, rest), NULL, 0);
+	g_free(body);
+	return n > 0 ? (int)n : 1;
+}
+
+/* Draw rows [skip, skip+count) of line l from screen row y. */
+static void
+draw_line(WINDOW *win, struct line *l, int y, int skip, int count, int width)
+{
+	int indent, prefix = draw_prefix(l, width, &indent);
+	size_t tl;
+	char *body = draw_body(l, &tl);
+	GArray *rows = text_wrap_array(body, MAX(1, MIN(width - prefix, width - indent)));
+	attr_t base = theme_attr(THEME_MAIN);
+	attr_t text_attr;
+
+	switch (l->kind) {
+	case LINE_MSG_OUT:
+	case LINE_ACTION_OUT:
+		text_attr = theme_attr(THEME_MAIN_TEXT_SELF);
+		break;
+	case LINE_ERROR:
+		text_attr = theme_attr(THEME_MAIN_ERROR);
+		break;
+	case LINE_INFO:
+		text_attr = theme_attr(THEME_MAIN_INFO);
+		break;
+	default:
+		text_attr = (l->flags & LINE_HIGHLIGHT) ? theme_attr(THEME_MAIN_HIGHLIGHT) : base;
+	}
+	if (l->kind == LINE_ACTION_IN || l->kind == LINE_ACTION_OUT)
+		text_attr = theme_attr(THEME_MAIN_ACTION);
+
+	for (int r = skip; r < skip + count && r < (int)rows->len; r++, y++) {
+		const struct text_line *tl_row = &g_array_index(rows, struct text_line, r);
+		wmove(win, y, 0);
+		wattrset(win, base);
+		if (r == 0) {
+			char stamp[64];
+			char *nick = draw_nick(l);
+			draw_stamp(l->stamp, stamp, sizeof stamp);
+			wattrset(win, theme_attr(THEME_MAIN_TIME));
+			waddstr(win, stamp);
+			if (l->kind == LINE_MSG_OUT || l->kind == LINE_ACTION_OUT)
+				wattrset(win, theme_attr(THEME_MAIN_NICK_SELF));
+			else if (l->nick_colour >= 0)
+				wattrset(win, theme_fg_attr(l->nick_colour, THEME_MAIN_NICK));
+			else if (l->kind == LINE_INFO || l->kind == LINE_ERROR)
+				wattrset(win, text_attr);
+			else
+				wattrset(win, theme_attr(THEME_MAIN_NICK));
+			waddstr(win, nick);
+			g_free(nick);
+		} else {
+			for (int i = 0; i < indent; i++)
+				waddch(win, ' ');
+		}
+		/* the text, then the marks in their own colour */
+		{
+			size_t off = tl_row->off, end = tl_row->off + tl_row->len;
+			size_t split = MIN(MAX(off, tl), end);
+			wattrset(win, text_attr);
+			if (split > off)
+				waddnstr(win, body + off, (int)(split - off));
+			if (end > split) {
+				wattrset(win, theme_attr((l->flags & LINE_DELIVERED) &&
+				    strstr(body + split, "✓") != NULL && !(l->flags & LINE_CORRECTED)
+				    ? THEME_MAIN_RECEIPT : THEME_MAIN_CORRECTED));
+				waddnstr(win, body + split, (int)(end - split));
+			}
+		}
+		wattrset(win, base);
+		draw_fill(win);
+	}
+	g_array_unref(rows);
+	g_free(body);
+}
+
+/* Draw the current window's lines: from the anchor (or the newest) up. */
+static void
+draw_main(void)
+{
+	struct win *w = win_current();
+	WINDOW *win = d.main;
+	int height = d.main_h, width = d.main_w;
+	unsigned below = win_below(w);
+	int avail = height - (below > 0 ? 1 : 0);
+	GList *link;
+	int used = 0;
+
+	if (win == NULL)
+		return;
+	wattrset(win, theme_attr(THEME_MAIN));
+	werase(win);
+	link = w->lines->tail;
+	if (w->anchor != 0) {
+		struct line *first = g_queue_peek_head(w->lines);
+		link = first != NULL ? g_queue_peek_nth_link(w->lines, (guint)(w->anchor - first->seq))
+		                     : NULL;
+	}
+	/* walk back until the screen is full */
+	GList *top = link;
+	while (top != NULL) {
+		int rows = win_line_rows(top->data, width);
+		if (used + rows >= avail) {
+			used += rows;
+			break;
+		}
+		used += rows;
+		if (top->prev == NULL)
+			break;
+		top = top->prev;
+	}
+	if (top != NULL) {
+		/* fewer rows than the screen: keep them at the bottom, like a
+		 * chat; more: the top line shows only its last rows */
+		int y = used < avail ? avail - used : 0;
+		int overflow = used > avail ? used - avail : 0;
+		for (GList *l = top; l != NULL; l = l->next) {
+			int rows = win_line_rows(l->data, width);
+			int skip = l == top ? overflow : 0;
+			int count = MIN(rows - skip, avail - y);
+			if (count <= 0)
+				break;
+			draw_line(win, l->data, y, skip, count, width);
+			y += count;
+			if (l == link)
+				break;
+		}
+	}
+	if (below > 0) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "-- %u more below (PgDn) --", below);
+		wmove(win, height - 1, 0);
+		wattrset(win, theme_attr(THEME_MAIN_MARKER));
+		waddstr(win, buf);
+		draw_fill(win);
+	}
+	wnoutrefresh(win);
+}
+
+static void
+draw_title(void)
+{
+	struct win *w = win_current();
+	GString *t = g_string_new(" ");
+	char *cut;
+
+	if (w->kind == WIN_CONSOLE) {
+		g_string_append(t, "natter — console");
+	} else {
+		const struct account *acc = account_find(w->account);
+		const struct contact *c = acc != NULL ? roster_find(acc->roster, w->jid) : NULL;
+		const struct contact_resource *r = c != NULL ? roster_best(c) : NULL;
+		g_string_append(t, w->jid);
+		if (c != NULL && c->name != NULL) {
+			char *n = text_sanitize(c->name, -1, 0);
+			g_string_append_printf(t, " (%s)", n);
+			g_free(n);
+		}
+		g_string_append_printf(t, " — %s", presence_show_name(r != NULL ? r->show : PRES_OFFLINE));
+		if (r != NULL && r->status != NULL) {
+			char *st = text_sanitize(r->status, -1, 0);
+			g_string_append_printf(t, ": %s", st);
+			g_free(st);
+		}
+		if (w->chatstate != NULL)
+			g_string_append_printf(t, "   [%s…]", w->chatstate);
+	}
+	cut = text_truncate(t->str, COLS, "…");
+	wattrset(d.title, theme_attr(THEME_TITLE));
+	werase(d.title);
+	wmove(d.title, 0, 0);
+	waddstr(d.title, cut);
+	draw_fill(d.title);
+	wnoutrefresh(d.title);
+	g_free(cut);
+	g_string_free(t, TRUE);
+}
+
+/* One account's state for the status bar. */
+static const char *
+draw_account_state(const struct account *acc)
+{
+	switch (acc->state) {
+	case ACC_ONLINE:
+		return presence_show_name(acc->show);
+	case ACC_CONNECTING:
+		return "connecting";
+	case ACC_DISCONNECTING:
+		return "disconnecting";
+	default:
+		return "offline";
+	}
+}
+
+static void
+draw_status(void)
+{
+	WINDOW *s = d.status;
+	GPtrArray *all = win_list();
+	char clock[64];
+
+	wattrset(s, theme_attr(THEME_STATUS));
+	werase(s);
+	wmove(s, 0, 0);
+	draw_stamp(g_get_real_time() / G_USEC_PER_SEC, clock, sizeof clock);
+	wprintw(s, "[%s] ", g_strchomp(clock));
+	for (size_t i = 0; i < account_count(); i++) {
+		const struct account *acc = account_nth(i);
+		wattrset(s, theme_attr(THEME_STATUS_ACCOUNT));
+		wprintw(s, "[%s: %s] ", acc->name, draw_account_state(acc));
+	}
+	for (guint i = 0; i < all->len; i++) {
+		struct win *w = g_ptr_array_index(all, i);
+		enum theme_key k = w == win_current() ? THEME_STATUS_WIN_CURRENT
+		    : w->highlight ? THEME_STATUS_WIN_HIGHLIGHT
+		    : w->unread > 0 ? THEME_STATUS_WIN_ACTIVE : THEME_STATUS_WIN;
+		char *name = text_truncate(w->name, 16, "…");
+		wattrset(s, theme_attr(k));
+		if (w->unread > 0 && w != win_current())
+			wprintw(s, "%d:%s(%d)", w->num, name, w->unread);
+		else
+			wprintw(s, "%d:%s", w->num, name);
+		wattrset(s, theme_attr(THEME_STATUS));
+		waddch(s, ' ');
+		g_free(name);
+	}
+	if (win_below(win_current()) > 0) {
+		wattrset(s, theme_attr(THEME_STATUS_WIN_ACTIVE));
+		waddstr(s, "-- more --");
+	}
+	wattrset(s, theme_attr(THEME_STATUS));
+	draw_fill(s);
+	wnoutrefresh(s);
+}
+
+static void
+draw_sep(void)
+{
+	if (d.sep == NULL)
+		return;
+	wattrset(d.sep, theme_attr(THEME_SEPARATOR));
+	for (int y = 0; y < d.main_h; y++) {
+		/* the line-drawing character itself where the locale allows */
+		if (g_get_charset(NULL))
+			mvwaddstr(d.sep, y, 0, "│");
+		else
+			mvwaddch(d.sep, y, 0, ACS_VLINE);
+	}
+	wnoutrefresh(d.sep);
+}
+
+void
+draw_screen(unsigned parts)
+{
+	if (d.main == NULL)
+		return;
+	if (parts & UI_TITLE)
+		draw_title();
+	if (parts & UI_MAIN)
+		draw_main();
+	if ((parts & UI_ROSTER) && d.roster != NULL) {
+		draw_sep();
+		pane_roster_draw(d.roster, d.main_h, getmaxx(d.roster));
+		wnoutrefresh(d.roster);
+	}
+	if (parts & UI_STATUS)
+		draw_status();
+	/* the input line last: the cursor stays there */
+	input_draw(d.input, COLS);
+	wnoutrefresh(d.input);
+	doupdate();
+}

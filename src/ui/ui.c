@@ -1,0 +1,467 @@
+/* ui.c - the terminal front end's life: taking over the terminal, turning
+ * core events into lines in windows, and one redraw per loop pass. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <glib.h>
+
+#include "natter/account.h"
+#include "natter/bus.h"
+#include "natter/cmd.h"
+#include "natter/jid.h"
+#include "natter/loop.h"
+#include "natter/roster.h"
+#include "natter/settings.h"
+#include "natter/text.h"
+#include "natter/ui.h"
+#include "theme.h"
+#include "ui.h"
+
+static struct {
+	struct loop *loop;
+	SCREEN *screen;
+	unsigned dirty;
+	unsigned sub;
+	bool started;
+	bool title_pushed;
+	bool mouse;
+	bool theme_loaded;
+	struct win *cmd_win; /* where the output of the running command goes */
+} ui;
+
+void
+ui_dirty(unsigned parts)
+{
+	ui.dirty |= parts;
+}
+
+/* Write a control sequence straight to the terminal (never network text). */
+static void
+ui_tty(const char *seq)
+{
+	fputs(seq, stdout);
+	fflush(stdout);
+}
+
+/* The terminal title: "natter" plus the count of highlighted windows. */
+static void
+ui_title_update(void)
+{
+	GPtrArray *all = win_list();
+	int hl = 0;
+	char buf[64];
+
+	if (!settings_bool("title_notify"))
+		return;
+	for (guint i = 0; i < all->len; i++)
+		hl += ((struct win *)g_ptr_array_index(all, i))->highlight ? 1 : 0;
+	if (hl > 0)
+		snprintf(buf, sizeof buf, "\033]2;natter [%d]\007", hl);
+	else
+		snprintf(buf, sizeof buf, "\033]2;natter\007");
+	ui_tty(buf);
+}
+
+void
+ui_alert(struct win *w)
+{
+	if (settings_bool("bell"))
+		beep();
+	ui_title_update();
+	ui_dirty(UI_STATUS);
+}
+
+/* The nick shown for a contact: the roster name, else the localpart. */
+static char *
+ui_contact_nick(const struct account *acc, const char *bare)
+{
+	const struct contact *c = acc != NULL ? roster_find(acc->roster, bare) : NULL;
+	const char *at;
+
+	if (c != NULL && c->name != NULL && *c->name != '\0')
+		return g_strdup(c->name);
+	at = strchr(bare, '@');
+	return at != NULL ? g_strndup(bare, (gsize)(at - bare)) : g_strdup(bare);
+}
+
+/* Our own nick in chats of acc. */
+static char *
+ui_self_nick(const struct account *acc)
+{
+	const char *at;
+
+	if (acc == NULL)
+		return g_strdup("me");
+	if (acc->nick != NULL)
+		return g_strdup(acc->nick);
+	at = strchr(acc->jid, '@');
+	return g_strndup(acc->jid, at != NULL ? (gsize)(at - acc->jid) : strlen(acc->jid));
+}
+
+/* True when body mentions nick as a word. */
+static bool
+ui_mentions(const char *body, const char *nick)
+{
+	size_t n = strlen(nick);
+
+	for (const char *p = body; n > 0 && (p = strstr(p, nick)) != NULL; p += n) {
+		bool start = p == body || !g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(p)));
+		bool end = p[n] == '\0' || !g_unichar_isalnum(g_utf8_get_char(p + n));
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+static void
+ui_on_message(const struct event *ev)
+{
+	const struct account *acc = account_find(ev->account);
+	const char *peer = ev->u.message.out ? ev->u.message.to : ev->u.message.from;
+	char *bare = jid_bare(peer);
+	struct win *w;
+	struct line *l;
+	bool action = g_str_has_prefix(ev->u.message.body, "/me ");
+	const char *text = action ? ev->u.message.body + 4 : ev->u.message.body;
+	char *nick;
+
+	if (bare == NULL)
+		return;
+	w = win_chat(ev->account, bare, true);
+	if (ev->u.message.replace_id != NULL &&
+	    (l = win_find_id(w, ev->u.message.replace_id)) != NULL &&
+	    (l->kind == LINE_MSG_OUT || l->kind == LINE_ACTION_OUT) == ev->u.message.out) {
+		/* a correction replaces the line in place */
+		g_free(l->text);
+		l->text = text_sanitize(text, -1, TEXT_KEEP_NEWLINE);
+		l->flags |= LINE_CORRECTED;
+		l->rows_width = 0;
+		if (w == win_current())
+			ui_dirty(UI_MAIN);
+		g_free(bare);
+		return;
+	}
+	nick = ev->u.message.out ? ui_self_nick(acc) : ui_contact_nick(acc, bare);
+	l = win_add(w, ev->u.message.out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
+	                                 : (action ? LINE_ACTION_IN : LINE_MSG_IN),
+	    ev->u.message.stamp, nick, text, ev->u.message.id);
+	if (settings_bool("nick_colors") && !ev->u.message.out)
+		l->nick_colour = text_color_xterm256(bare);
+	if (!ev->u.message.out) {
+		g_free(w->chatstate);
+		w->chatstate = NULL;
+		if (w != win_current()) {
+			/* a direct message always highlights */
+			w->unread++;
+			w->highlight = true;
+			l->flags |= LINE_HIGHLIGHT;
+			ui_alert(w);
+		} else {
+			char *self = ui_self_nick(acc);
+			if (ui_mentions(text, self))
+				l->flags |= LINE_HIGHLIGHT;
+			g_free(self);
+		}
+	}
+	if (w == win_current())
+		ui_dirty(UI_TITLE);
+	ui_dirty(UI_STATUS | UI_ROSTER);
+	g_free(nick);
+	g_free(bare);
+}
+
+static void
+ui_on_receipt(const struct event *ev)
+{
+	char *bare = jid_bare(ev->u.receipt.from);
+	struct win *w = bare != NULL ? win_chat(ev->account, bare, false) : NULL;
+	struct line *l = w != NULL ? win_find_id(w, ev->u.receipt.id) : NULL;
+
+	if (l != NULL) {
+		l->flags |= LINE_DELIVERED;
+		if (w == win_current())
+			ui_dirty(UI_MAIN);
+	}
+	g_free(bare);
+}
+
+static void
+ui_on_chatstate(const struct event *ev)
+{
+	char *bare = jid_bare(ev->u.chatstate.from);
+	struct win *w = bare != NULL ? win_chat(ev->account, bare, false) : NULL;
+
+	if (w != NULL) {
+		g_free(w->chatstate);
+		w->chatstate = g_strcmp0(ev->u.chatstate.state, "active") == 0 ||
+		    g_strcmp0(ev->u.chatstate.state, "gone") == 0
+		    ? NULL : text_sanitize(ev->u.chatstate.state, -1, 0);
+		if (w == win_current())
+			ui_dirty(UI_TITLE);
+	}
+	g_free(bare);
+}
+
+/* A line of text in the console (or the window of the running command). */
+static void
+ui_say(enum line_kind kind, const char *account, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+ui_say(enum line_kind kind, const char *account, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	struct win *w = ui.cmd_win != NULL ? ui.cmd_win : win_console();
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	win_add(w, kind, 0, account, text, NULL);
+	if (w != win_current()) {
+		w->unread++;
+		ui_dirty(UI_STATUS);
+	}
+	g_free(text);
+}
+
+static void
+ui_on_event(const struct event *ev, void *unused)
+{
+	switch (ev->type) {
+	case EV_MESSAGE:
+		ui_on_message(ev);
+		break;
+	case EV_RECEIPT:
+		ui_on_receipt(ev);
+		break;
+	case EV_CHATSTATE:
+		ui_on_chatstate(ev);
+		break;
+	case EV_PRESENCE:
+	case EV_ROSTER:
+	case EV_ROSTER_END:
+		pane_roster_changed();
+		ui_dirty(UI_ROSTER | UI_TITLE);
+		break;
+	case EV_CONNECTING:
+		ui_say(LINE_INFO, ev->account, "connecting…");
+		ui_dirty(UI_STATUS);
+		break;
+	case EV_CONNECTED:
+		ui_say(LINE_INFO, ev->account, "connected as %s", ev->u.connected.jid);
+		ui_dirty(UI_STATUS | UI_ROSTER);
+		break;
+	case EV_DISCONNECTED:
+		ui_say(ev->u.disconnected.kind == DISC_USER ? LINE_INFO : LINE_ERROR, ev->account,
+		    "%s", ev->u.disconnected.reason);
+		pane_roster_changed();
+		ui_dirty(UI_STATUS | UI_ROSTER | UI_TITLE);
+		break;
+	case EV_SUBSCRIPTION:
+		if (g_strcmp0(ev->u.subscription.type, "subscribe") == 0)
+			ui_say(LINE_INFO, ev->account, "%s asks to see your presence: "
+			    "/roster approve %s or /roster deny %s", ev->u.subscription.from,
+			    ev->u.subscription.from, ev->u.subscription.from);
+		else
+			ui_say(LINE_INFO, ev->account, "%s: %s", ev->u.subscription.from,
+			    ev->u.subscription.type);
+		break;
+	case EV_INFO:
+		ui_say(LINE_INFO, NULL, "%s", ev->u.info.message);
+		break;
+	case EV_ERROR:
+		if (ev->u.error.id != NULL && ev->u.error.jid != NULL) {
+			/* a bounced message: say so in its chat */
+			char *bare = jid_bare(ev->u.error.jid);
+			struct win *w = bare != NULL ? win_chat(ev->account, bare, true) : win_console();
+			win_add(w, LINE_ERROR, 0, NULL, ev->u.error.message, NULL);
+			g_free(bare);
+		} else {
+			ui_say(LINE_ERROR, NULL, "%s", ev->u.error.message);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Run a typed line in the current window's context. */
+void
+ui_run_line(const char *line)
+{
+	struct win *w = win_current();
+	struct account *acc = w->account != NULL ? account_find(w->account) : NULL;
+
+	ui.cmd_win = w;
+	cmd_run_in(line, acc, w->kind == WIN_CHAT ? w->jid : NULL);
+	ui.cmd_win = NULL;
+}
+
+static void
+ui_on_stdin(int fd, short revents, void *unused)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		input_feed(buf, (size_t)n);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		/* the terminal is gone */
+		loop_fd_remove(ui.loop, fd);
+		cmd_run("/quit", NULL, 0);
+	}
+}
+
+static void
+ui_on_winch(void *unused)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui_dirty(UI_ALL | UI_LAYOUT);
+}
+
+static void
+ui_theme_changed(void)
+{
+	GPtrArray *all = win_list();
+
+	for (guint i = 0; i < all->len; i++) {
+		struct win *w = g_ptr_array_index(all, i);
+		for (GList *l = w->lines->head; l != NULL; l = l->next)
+			((struct line *)l->data)->rows_width = 0;
+	}
+	clearok(curscr, TRUE);
+	ui_dirty(UI_ALL | UI_LAYOUT);
+}
+
+/* Turn mouse wheel reports on or off (SGR mode, so columns > 223 work). */
+static void
+ui_mouse(bool on)
+{
+	if (on == ui.mouse)
+		return;
+	ui_tty(on ? "\033[?1000h\033[?1006h" : "\033[?1006l\033[?1000l");
+	ui.mouse = on;
+}
+
+/* The theme setting is known once the config has run: load it then. */
+static void
+ui_load_theme(void)
+{
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+
+	ui.theme_loaded = true;
+	if (theme_load(settings_str("theme"), errors) != 0)
+		g_ptr_array_add(errors, g_strdup_printf("no theme named '%s' (/theme lists them)",
+		    settings_str("theme")));
+	for (guint i = 0; i < errors->len; i++)
+		win_add(win_console(), LINE_ERROR, 0, NULL, g_ptr_array_index(errors, i), NULL);
+	g_ptr_array_free(errors, TRUE);
+}
+
+void
+ui_flush(void)
+{
+	if (!ui.started)
+		return;
+	if (!ui.theme_loaded)
+		ui_load_theme();
+	ui_mouse(settings_bool("mouse"));
+	if (ui.dirty == 0)
+		return;
+	if (ui.dirty & UI_LAYOUT)
+		draw_layout();
+	draw_screen(ui.dirty);
+	ui.dirty = 0;
+}
+
+void
+ui_register_commands(void)
+{
+	cmd_register_family(ui_cmd_table);
+	cmd_register_family(theme_cmd_table);
+	cmd_complete_source(COMPLETE_THEME, theme_complete);
+}
+
+int
+ui_start(struct loop *loop)
+{
+	struct termios tio;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "natter: the terminal interface needs a terminal "
+		    "(for scripts: natter --headless)\n");
+		return -1;
+	}
+	setlocale(LC_ALL, "");
+	ui.loop = loop;
+	ui.screen = newterm(NULL, stdout, stdin);
+	if (ui.screen == NULL) {
+		fprintf(stderr, "natter: cannot use the terminal type '%s'\n",
+		    g_getenv("TERM") ? g_getenv("TERM") : "(unset)");
+		return -1;
+	}
+	set_term(ui.screen);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	/* Ctrl-S and Ctrl-Q reach readline instead of freezing the screen */
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+	}
+	theme_init();
+	theme_set_changed_hook(ui_theme_changed);
+	win_init();
+	if (input_start() != 0) {
+		endwin();
+		return -1;
+	}
+	ui.sub = bus_subscribe(EV_ANY, ui_on_event, NULL);
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	loop_fd_add(loop, STDIN_FILENO, POLLIN, ui_on_stdin, NULL);
+	loop_signal(loop, SIGWINCH, ui_on_winch, NULL);
+	ui_tty("\033[22;0t\033[?2004h"); /* keep the title to restore; bracketed paste */
+	ui.title_pushed = true;
+	ui.started = true;
+	ui_title_update();
+	ui_dirty(UI_ALL | UI_LAYOUT);
+	win_add(win_console(), LINE_INFO, 0, NULL,
+	    "natter " PACKAGE_VERSION " — /help lists the commands, /quit leaves.", NULL);
+	return 0;
+}
+
+void
+ui_stop(void)
+{
+	if (!ui.started)
+		return;
+	ui.started = false;
+	bus_unsubscribe(ui.sub);
+	ui_mouse(false);
+	ui_tty("\033[?2004l");
+	if (ui.title_pushed)
+		ui_tty("\033[23;0t");
+	input_stop();
+	draw_free();
+	pane_roster_free();
+	endwin();
+	delscreen(ui.screen);
+	win_free_all();
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) & ~O_NONBLOCK);
+}

@@ -1,0 +1,135 @@
+/* ui.h - private to src/ui: windows, their lines, drawing and input.
+ *
+ * The model of the screen: a list of numbered windows (1 is the console),
+ * each with a bounded buffer of lines and a view that either follows the
+ * newest line or is anchored on one line while the user reads back.  The
+ * drawing code reads this model; events and keys change it and mark what
+ * must be redrawn (ui_dirty).  Everything here runs on the main thread.
+ */
+#ifndef NATTER_UI_PRIVATE_H
+#define NATTER_UI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "natter/cmd.h"
+#include "natter/event.h"
+
+enum win_kind { WIN_CONSOLE, WIN_CHAT };
+
+enum line_kind {
+	LINE_INFO,     /* command output, status */
+	LINE_ERROR,
+	LINE_MSG_IN,
+	LINE_MSG_OUT,
+	LINE_ACTION_IN,  /* /me */
+	LINE_ACTION_OUT
+};
+
+#define LINE_DELIVERED 0x1  /* a receipt came back */
+#define LINE_CORRECTED 0x2
+#define LINE_HIGHLIGHT 0x4
+
+/* One logical line of a window (it may wrap to several screen rows). */
+struct line {
+	uint64_t seq;      /* increasing within the window */
+	int64_t stamp;
+	enum line_kind kind;
+	unsigned flags;
+	char *nick;        /* sanitized; NULL for info and errors */
+	char *text;        /* sanitized, may hold '\n' */
+	char *id;          /* message id, for receipts and corrections */
+	int nick_colour;   /* xterm-256 colour of nick, -1: theme's */
+	int rows_width;    /* the width rows was computed for */
+	int rows;          /* screen rows at rows_width */
+};
+
+struct win {
+	int num;
+	enum win_kind kind;
+	char *account;     /* NULL for the console */
+	char *jid;         /* bare JID of the chat */
+	char *name;        /* what the status bar shows */
+	GQueue *lines;     /* struct line, oldest first */
+	uint64_t next_seq;
+	uint64_t anchor;   /* seq of the bottom line shown; 0: follow the end */
+	int unread;        /* messages since last viewed */
+	bool highlight;    /* a direct message or mention unread */
+	char *chatstate;   /* the peer's latest state, or NULL */
+	char *history;     /* readline history state, while not current */
+	void *hist_state;
+};
+
+/* win.c */
+void win_init(void);
+void win_free_all(void);
+struct win *win_console(void);
+struct win *win_current(void);
+/* Focus w (clears its unread marks). */
+void win_focus(struct win *w);
+/* The chat window of account/jid; created (not focused) when create. */
+struct win *win_chat(const char *account, const char *jid, bool create);
+struct win *win_by_num(int num);
+/* Windows in number order. */
+GPtrArray *win_list(void);
+/* Close w (not the console); focus moves to the previous window. */
+void win_close(struct win *w);
+/* Append a line (strings are sanitized here, copied); returns it. */
+struct line *win_add(struct win *w, enum line_kind kind, int64_t stamp, const char *nick,
+    const char *text, const char *id);
+struct line *win_find_id(struct win *w, const char *id);
+/* Scroll by rows screen rows (positive: back in time). */
+void win_scroll(struct win *w, int rows, int width);
+void win_scroll_end(struct win *w);
+/* Lines below the view when scrolled back. */
+unsigned win_below(const struct win *w);
+/* Rows a line takes at width (cached). */
+int win_line_rows(struct line *l, int width);
+
+/* ui.c */
+enum ui_part {
+	UI_TITLE = 1 << 0,
+	UI_MAIN = 1 << 1,
+	UI_ROSTER = 1 << 2,
+	UI_STATUS = 1 << 3,
+	UI_INPUT = 1 << 4,
+	UI_ALL = 0x1f,
+	UI_LAYOUT = 1 << 5  /* sizes changed: rebuild the ncurses windows */
+};
+void ui_dirty(unsigned parts);
+/* Ring the bell / set the terminal title when the settings allow. */
+void ui_alert(struct win *w);
+/* Run a line typed in the current window. */
+void ui_run_line(const char *line);
+
+/* draw.c */
+void draw_layout(void);
+void draw_free(void);
+void draw_screen(unsigned parts);
+int draw_main_width(void);
+int draw_main_height(void);
+/* Screen rows line l takes in a main window width columns wide. */
+int draw_line_rows(struct line *l, int width);
+
+/* pane-roster.c */
+void pane_roster_draw(void *ncwin, int height, int width);
+void pane_roster_scroll(int rows);
+void pane_roster_changed(void);
+/* Unread count shown beside a contact. */
+void pane_roster_free(void);
+
+/* input.c */
+int input_start(void);
+void input_stop(void);
+void input_feed(const char *buf, size_t len);
+void input_draw(void *ncwin, int width);
+void input_window_changed(struct win *from, struct win *to);
+/* Cursor position in the input line, for placing the terminal cursor. */
+int input_cursor_col(void);
+
+/* ui-cmd.c */
+extern const struct cmd ui_cmd_table[];
+
+#endif
