@@ -22,6 +22,7 @@
  *                                                     message id (XEP-0184)
  *   EV_INFO            info.command/message           command output
  *   EV_ERROR           error.*                        a command or stanza failed
+ *   EV_CHAT_OPEN       chat.jid                       /msg JID without text
  *   EV_ACCOUNT_ADDED   -                              /account add (internal)
  *   EV_SESSION_ENDED   -                              thread done (internal)
  */
@@ -44,6 +45,7 @@ enum event_type {
 	EV_RECEIPT,
 	EV_INFO,
 	EV_ERROR,
+	EV_CHAT_OPEN,
 	EV_ACCOUNT_ADDED,
 	EV_SESSION_ENDED,
 	EV_COUNT
@@ -115,6 +117,9 @@ struct event {
 			char *from; /* full JID of the contact's client */
 			char *id;   /* the id of the message we sent */
 		} receipt;
+		struct {
+			char *jid; /* bare */
+		} chat;
 		struct {
 			char *command, *message;
 		} info;

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from localserver import LocalServer      # noqa: E402
@@ -64,7 +65,7 @@ natter demo - a private XMPP server on {ip}:{port} (TLS, throwaway CA)
   you            you@localhost   (natter, account "demo")
   bob            bob@localhost   echo bot: answers "echo: ..."
   alice          alice@localhost online, away, says nothing
-Try:   /msg bob@localhost hello
+Try:   /msg bob@localhost hello      (Alt-2 then shows the chat)
        /roster list      /status away lunch      /help
 {quit}
 Files: {tmp} (removed on exit)
@@ -116,10 +117,12 @@ def main():
         headless = "--headless" in args.natter_args
         quit_hint = ("Quit: Ctrl-D (end of input), /quit or Ctrl-C. "
                      "Output is natter's JSON events." if headless else
-                     "Quit: /quit or Ctrl-C.")
+                     "Quit: /quit or Ctrl-C.  Starting the terminal UI...")
         sys.stdout.write(BANNER.format(ip=srv.ip, port=srv.port, tmp=tmp,
                                        quit=quit_hint))
         sys.stdout.flush()
+        if not headless:
+            time.sleep(2)  # time to read the banner before the UI takes the screen
         child = subprocess.Popen([natter, *args.natter_args, "-c", config,
                                   "-a", "demo"], env=env)
         while True:

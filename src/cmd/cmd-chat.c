@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "natter/account.h"
+#include "natter/bus.h"
 #include "natter/cmd.h"
 #include "natter/jid.h"
 #include "natter/xmpp.h"
@@ -20,7 +21,12 @@ cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!cmd_check_jid(ctx, argv[0], false))
 		return -1;
 	if (argc < 2) {
-		cmd_info(ctx, "chat with %s: give a text to send (/msg %s TEXT)", argv[0], argv[0]);
+		/* open (or focus) the chat: the front ends show it */
+		struct event *ev = event_new(EV_CHAT_OPEN,
+		    ctx->account != NULL ? ctx->account->name : NULL);
+		ev->u.chat.jid = jid_bare(argv[0]);
+		cmd_set_last_target(ev->u.chat.jid);
+		bus_emit_free(ev);
 		return 0;
 	}
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)

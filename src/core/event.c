@@ -20,6 +20,7 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_RECEIPT] = "receipt",
 	[EV_INFO] = "info",
 	[EV_ERROR] = "error",
+	[EV_CHAT_OPEN] = "chat_open",
 	[EV_ACCOUNT_ADDED] = "account_added",
 	[EV_SESSION_ENDED] = "session_ended",
 };
@@ -101,6 +102,9 @@ event_free(struct event *ev)
 	case EV_RECEIPT:
 		g_free(ev->u.receipt.from);
 		g_free(ev->u.receipt.id);
+		break;
+	case EV_CHAT_OPEN:
+		g_free(ev->u.chat.jid);
 		break;
 	case EV_INFO:
 		g_free(ev->u.info.command);

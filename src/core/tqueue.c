@@ -80,6 +80,27 @@ tqueue_drain(struct tqueue *q, tqueue_each_fn fn, void *arg)
 	return n;
 }
 
+unsigned
+tqueue_drain_max(struct tqueue *q, tqueue_each_fn fn, void *arg, unsigned max)
+{
+	uint64_t count;
+	void *item;
+	unsigned n = 0;
+
+	if (read(q->fd, &count, sizeof count) < 0 && errno != EAGAIN)
+		g_warning("tqueue: eventfd read: %s", g_strerror(errno));
+	while (n < max && (item = g_async_queue_try_pop(q->q)) != NULL) {
+		fn(item, arg);
+		n++;
+	}
+	if (n == max && g_async_queue_length(q->q) > 0) {
+		uint64_t one = 1;
+		if (write(q->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+			g_warning("tqueue: eventfd write: %s", g_strerror(errno));
+	}
+	return n;
+}
+
 int
 tqueue_fd(const struct tqueue *q)
 {

@@ -246,6 +246,12 @@ ui_on_event(const struct event *ev, void *unused)
 	case EV_RECEIPT:
 		ui_on_receipt(ev);
 		break;
+	case EV_CHAT_OPEN:
+		if (ev->account != NULL)
+			win_focus(win_chat(ev->account, ev->u.chat.jid, true));
+		else
+			ui_say(LINE_ERROR, NULL, "no account: add one with /account add NAME JID");
+		break;
 	case EV_CHATSTATE:
 		ui_on_chatstate(ev);
 		break;

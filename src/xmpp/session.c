@@ -24,6 +24,9 @@
 
 __thread struct session *session_self;
 
+/* Events applied per main-loop pass: a slice of a flood costs a few ms. */
+#define SESSION_EVENTS_PER_PASS 500
+
 static struct loop *main_loop;
 static GPtrArray *sessions; /* struct session still running */
 static bool initialized;
@@ -388,7 +391,8 @@ session_on_wake(int fd, short revents, void *arg)
 {
 	struct session *s = arg;
 
-	tqueue_drain(s->events, session_on_event, s);
+	/* a flood is taken in slices, so keys are echoed between them */
+	tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS);
 	if (s->ended) {
 		loop_fd_remove(main_loop, tqueue_fd(s->events));
 		loop_timer_cancel(main_loop, s->watchdog);
