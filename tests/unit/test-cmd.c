@@ -24,6 +24,17 @@
 #include "natter/settings.h"
 #include "capture.h"
 
+/* The JID of the last EV_CHAT_OPEN seen. */
+static char *chat_opened;
+
+static void
+chat_open_seen(const struct event *ev, void *unused)
+{
+	(void)unused;
+	g_free(chat_opened);
+	chat_opened = g_strdup(ev->u.chat.jid);
+}
+
 #define FP_LOWER "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 /* Run a typed line with a fresh capture; returns cmd_run's result. */
@@ -419,8 +430,18 @@ test_needs_online(void **state)
 	EXPECT_ERROR("/roster add @example.org", "not a valid JID");
 	EXPECT_ERROR("/roster remove bob@example.org/res", "bare JID");
 	acc->state = ACC_OFFLINE;
-	/* /msg without text opens the chat offline; with text it needs a session */
-	EXPECT_INFO("/msg bob@example.org", "bob@example.org");
+	/* /msg without text opens the chat offline (EV_CHAT_OPEN, bare JID,
+	 * and plain lines then go to it); with text it needs a session */
+	{
+		unsigned id = bus_subscribe(EV_CHAT_OPEN, chat_open_seen, NULL);
+		g_free(chat_opened);
+		chat_opened = NULL;
+		assert_int_equal(cmd_run("/msg Bob@Example.org/phone", NULL, 0), 0);
+		assert_non_null(chat_opened);
+		assert_string_equal(chat_opened, "bob@example.org");
+		assert_string_equal(cmd_last_target(), "bob@example.org");
+		bus_unsubscribe(id);
+	}
 	EXPECT_ERROR("/msg bob@example.org hello", "not connected");
 	EXPECT_ERROR("/msg @example.org hello", "not a valid JID");
 }
