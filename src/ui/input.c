@@ -412,9 +412,12 @@ input_feed(const char *buf, size_t len)
 
 /* --- drawing --- */
 
+/* Our prompt, or readline's own while it searches history (Ctrl-R). */
 static const char *
 input_prompt(void)
 {
+	if (rl_display_prompt != NULL && *rl_display_prompt != '\0')
+		return rl_display_prompt;
 	return win_current()->kind == WIN_CHAT ? "> " : "[natter] ";
 }
 
@@ -422,7 +425,7 @@ void
 input_draw(void *ncwin, int width)
 {
 	WINDOW *win = ncwin;
-	const char *prompt = input_prompt();
+	char *prompt = text_sanitize(input_prompt(), -1, 0);
 	int pw = text_width(prompt, -1);
 	int avail = width - pw - 1;
 	char *shown = text_sanitize(rl_line_buffer, rl_end, 0);
@@ -457,6 +460,7 @@ input_draw(void *ncwin, int width)
 	}
 	wmove(win, 0, pw + cur - in.scroll);
 out:
+	g_free(prompt);
 	g_free(shown);
 	g_free(before);
 }
