@@ -374,13 +374,12 @@ draw_status(void)
 {
 	WINDOW *s = d.status;
 	GPtrArray *all = win_list();
-	char clock[64];
 
+	/* no clock: it would wake natter every minute for nothing */
 	wattrset(s, theme_attr(THEME_STATUS));
 	werase(s);
 	wmove(s, 0, 0);
-	draw_stamp(g_get_real_time() / G_USEC_PER_SEC, clock, sizeof clock);
-	wprintw(s, "[%s] ", g_strchomp(clock));
+	waddch(s, ' ');
 	for (size_t i = 0; i < account_count(); i++) {
 		const struct account *acc = account_nth(i);
 		wattrset(s, theme_attr(THEME_STATUS_ACCOUNT));
