@@ -551,8 +551,13 @@ input_stop(void)
 	for (guint i = 0; win_list() != NULL && i < win_list()->len; i++) {
 		struct win *w = g_ptr_array_index(win_list(), i);
 		if (w->hist_state != NULL) {
+			HISTORY_STATE empty = { 0 };
+			HIST_ENTRY **list;
 			history_set_history_state(w->hist_state);
-			clear_history();
+			clear_history(); /* frees the entries, not their array */
+			list = history_list();
+			history_set_history_state(&empty);
+			free(list);
 		}
 		free(w->hist_state);
 		w->hist_state = NULL;
