@@ -35,6 +35,7 @@ static struct {
 	/* our chat state towards the current window's contact */
 	char *composing_to;
 	unsigned pause_timer;
+	char *set_line;       /* replaces the line once readline is done with it */
 } in;
 
 /* readline asks for one byte at a time. */
@@ -322,6 +323,12 @@ input_run_readline(void)
 		if (win_current()->kind == WIN_CHAT)
 			copy = g_strndup(rl_line_buffer, (gsize)rl_end);
 		rl_callback_read_char();
+		if (in.set_line != NULL) {
+			rl_replace_line(in.set_line, 0);
+			rl_point = rl_end;
+			g_free(in.set_line);
+			in.set_line = NULL;
+		}
 		if (copy != NULL) {
 			if (before != rl_end || strncmp(copy, rl_line_buffer, (size_t)rl_end) != 0)
 				input_typed();
@@ -465,10 +472,35 @@ out:
 	g_free(before);
 }
 
-int
-input_cursor_col(void)
+void
+input_set_line(const char *text)
 {
-	return 0;
+	g_free(in.set_line);
+	in.set_line = g_strdup(text);
+}
+
+/* Free a saved history state and its entries, keeping the live one. */
+static void
+input_history_drop(HISTORY_STATE *st)
+{
+	HISTORY_STATE *live = history_get_history_state();
+	HIST_ENTRY **list;
+
+	history_set_history_state(st);
+	clear_history(); /* frees the entries, not their array */
+	list = history_list();
+	history_set_history_state(live);
+	free(list);
+	free(live);
+	free(st);
+}
+
+void
+input_history_free(struct win *w)
+{
+	if (w->hist_state != NULL && w != win_current())
+		input_history_drop(w->hist_state);
+	w->hist_state = NULL;
 }
 
 void
@@ -485,6 +517,8 @@ input_window_changed(struct win *from, struct win *to)
 		HISTORY_STATE empty = { 0 };
 		history_set_history_state(&empty);
 	}
+	/* Up starts from the newest line of this window's history */
+	history_set_pos(history_length);
 }
 
 static void
@@ -545,23 +579,18 @@ input_stop(void)
 	matches = NULL;
 	/* every window's history, the current one's included */
 	if (win_current() != NULL) {
+		HISTORY_STATE empty = { 0 };
 		free(win_current()->hist_state);
 		win_current()->hist_state = history_get_history_state();
+		history_set_history_state(&empty);
 	}
 	for (guint i = 0; win_list() != NULL && i < win_list()->len; i++) {
 		struct win *w = g_ptr_array_index(win_list(), i);
-		if (w->hist_state != NULL) {
-			HISTORY_STATE empty = { 0 };
-			HIST_ENTRY **list;
-			history_set_history_state(w->hist_state);
-			clear_history(); /* frees the entries, not their array */
-			list = history_list();
-			history_set_history_state(&empty);
-			free(list);
-		}
-		free(w->hist_state);
+		if (w->hist_state != NULL)
+			input_history_drop(w->hist_state);
 		w->hist_state = NULL;
 	}
+	g_free(in.set_line);
 	g_byte_array_free(in.pending, TRUE);
 	g_byte_array_free(in.esc, TRUE);
 	if (in.paste != NULL)

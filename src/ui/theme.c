@@ -168,6 +168,7 @@ static struct {
 	int fg[THEME_KEY_COUNT], bg[THEME_KEY_COUNT]; /* resolved, 256-colour */
 	attr_t attrs[THEME_KEY_COUNT];
 	bool applied;
+	bool coloured;       /* some key has a colour: nick colours allowed */
 	int next_pair;
 	struct { int key; short pair; } pairs[THEME_PAIR_SLOTS];
 	void (*changed)(void);
@@ -656,6 +657,7 @@ theme_apply(void)
 		memset(theme.pairs, 0, sizeof theme.pairs);
 		theme.next_pair = 1;
 	}
+	theme.coloured = false;
 	for (int k = 0; k < THEME_KEY_COUNT; k++) {
 		int fg = theme.specs[k].fg, bg = theme.specs[k].bg;
 
@@ -668,6 +670,8 @@ theme_apply(void)
 		}
 		theme.fg[k] = fg == THEME_COLOUR_UNSET ? THEME_COLOUR_DEFAULT : fg;
 		theme.bg[k] = bg == THEME_COLOUR_UNSET ? THEME_COLOUR_DEFAULT : bg;
+		if (theme.fg[k] != THEME_COLOUR_DEFAULT || theme.bg[k] != THEME_COLOUR_DEFAULT)
+			theme.coloured = true;
 		theme.attrs[k] = theme_curses_attrs(theme.specs[k].attrs) |
 		    theme_colour_attr(theme.fg[k], theme.bg[k]);
 	}
@@ -757,7 +761,8 @@ theme_fg_attr(int colour256, enum theme_key base)
 {
 	attr_t a = theme_attr(base) & ~(A_COLOR | A_BOLD);
 
-	if (colour256 < 0 || colour256 > 255)
+	/* a theme without any colour (mono) shows no nick colours either */
+	if (colour256 < 0 || colour256 > 255 || !theme.coloured)
 		colour256 = theme.fg[base];
 	a |= theme_curses_attrs(theme.specs[base].attrs & THEME_BOLD);
 	return a | theme_colour_attr(colour256, theme.bg[base]);

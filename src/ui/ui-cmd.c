@@ -123,10 +123,10 @@ ui_cmd_editor(struct cmd_ctx *ctx, int argc, char **argv)
 	g_unlink(path);
 	g_free(path);
 	g_strchomp(text);
-	rl_replace_line(text, 0);
-	rl_point = rl_end;
+	/* readline clears its line after this command's line is handled:
+	 * the text goes in once it has */
+	input_set_line(text);
 	g_free(text);
-	ui_dirty(UI_INPUT);
 	return 0;
 }
 

@@ -55,14 +55,14 @@ ui_tty(const char *seq)
 }
 
 /* The terminal title: "natter" plus the count of highlighted windows. */
-static void
+void
 ui_title_update(void)
 {
 	GPtrArray *all = win_list();
 	int hl = 0;
 	char buf[64];
 
-	if (!settings_bool("title_notify"))
+	if (!settings_bool("title_notify") || !ui.started)
 		return;
 	for (guint i = 0; i < all->len; i++)
 		hl += ((struct win *)g_ptr_array_index(all, i))->highlight ? 1 : 0;

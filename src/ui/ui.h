@@ -103,6 +103,8 @@ void ui_dirty(unsigned parts);
 void ui_alert(struct win *w);
 /* Run a line typed in the current window. */
 void ui_run_line(const char *line);
+/* Show the count of highlighted windows in the terminal title. */
+void ui_title_update(void);
 
 /* draw.c */
 void draw_layout(void);
@@ -126,8 +128,10 @@ void input_stop(void);
 void input_feed(const char *buf, size_t len);
 void input_draw(void *ncwin, int width);
 void input_window_changed(struct win *from, struct win *to);
-/* Cursor position in the input line, for placing the terminal cursor. */
-int input_cursor_col(void);
+/* Put text in the input line (after the line being handled is done). */
+void input_set_line(const char *text);
+/* Free a window's saved readline history (not the current window's). */
+void input_history_free(struct win *w);
 
 /* ui-cmd.c */
 extern const struct cmd ui_cmd_table[];

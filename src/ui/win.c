@@ -107,7 +107,10 @@ win_focus(struct win *w)
 		current = w;
 	}
 	w->unread = 0;
-	w->highlight = false;
+	if (w->highlight) {
+		w->highlight = false;
+		ui_title_update();
+	}
 	ui_dirty(UI_ALL);
 }
 
@@ -146,6 +149,7 @@ win_close(struct win *w)
 		win_focus(next);
 	if (previous == w)
 		previous = NULL;
+	input_history_free(w);
 	g_ptr_array_remove(wins, w);
 	ui_dirty(UI_ALL);
 }
