@@ -572,6 +572,8 @@ input_start(void)
 void
 input_stop(void)
 {
+	/* the line saved while browsing history is readline's to free */
+	rl_free_line_state();
 	rl_callback_handler_remove();
 	input_chat_done(false);
 	if (matches != NULL)

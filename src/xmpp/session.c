@@ -374,6 +374,7 @@ session_on_event(void *item, void *arg)
 	case EV_DISCONNECTED:
 		loop_timer_cancel(main_loop, s->watchdog);
 		s->watchdog = 0;
+		s->over = ev->type == EV_DISCONNECTED;
 		break;
 	case EV_SESSION_ENDED:
 		s->ended = true;
@@ -420,6 +421,10 @@ session_connect(struct account *acc)
 {
 	struct session *s;
 
+	if (acc->session != NULL && acc->session->over) {
+		/* the old thread is only tidying up: let it end on its own */
+		acc->session = NULL;
+	}
 	if (acc->session != NULL) {
 		bus_error(acc->name, "connect", "account %s has a session already", acc->name);
 		return -1;

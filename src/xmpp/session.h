@@ -57,6 +57,7 @@ struct session {
 
 	/* main thread only */
 	unsigned watchdog;   /* timer on the main loop */
+	bool over;           /* EV_DISCONNECTED seen: only the thread's exit remains */
 	bool ended;
 
 	/* session thread only */
