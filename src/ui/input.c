@@ -487,6 +487,18 @@ input_history_drop(HISTORY_STATE *st)
 	HIST_ENTRY **list;
 
 	history_set_history_state(st);
+	/* an edited entry keeps its undo list in data, which clear_history
+	 * leaves alone: hand each to readline to free */
+	for (int i = 0; i < history_length; i++) {
+		HIST_ENTRY *e = history_get(history_base + i);
+		if (e != NULL && e->data != NULL) {
+			UNDO_LIST *saved = rl_undo_list;
+			rl_undo_list = (UNDO_LIST *)e->data;
+			e->data = NULL;
+			rl_free_undo_list();
+			rl_undo_list = saved;
+		}
+	}
 	clear_history(); /* frees the entries, not their array */
 	list = history_list();
 	history_set_history_state(live);
@@ -549,6 +561,8 @@ input_start(void)
 	rl_completer_word_break_characters = (char *)" \t";
 	rl_basic_word_break_characters = (char *)" \t";
 	using_history();
+	/* an edited history line goes back to what it was once a line is sent */
+	rl_variable_bind("revert-all-at-newline", "on");
 	rl_callback_handler_install("", input_on_line);
 	/* readline reads the keys from TERM's terminfo at install time */
 	for (char k = '0'; k <= '9'; k++) {
