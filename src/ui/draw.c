@@ -90,16 +90,30 @@ draw_layout(void)
 	}
 }
 
-/* Fill the rest of row y of win with spaces in the current attributes. */
+/* Clear the rest of the row in the current attributes.  (wbkgdset also
+ * changes the window's attributes, hence the wattrset after it.) */
 static void
 draw_fill(WINDOW *win)
 {
-	int y, x, maxx = getmaxx(win);
+	attr_t a = (attr_t)getattrs(win);
 
-	getyx(win, y, x);
-	while (x++ < maxx)
-		waddch(win, ' ');
-	(void)y;
+	wbkgdset(win, ' ' | a);
+	wclrtoeol(win);
+	wbkgdset(win, ' ');
+	wattrset(win, a);
+}
+
+void
+draw_clear(void *ncwin, unsigned long a)
+{
+	WINDOW *win = ncwin;
+
+	/* blank in a, then a plain background so that its attributes do not
+	 * mix into the text written later */
+	wbkgdset(win, ' ' | a);
+	werase(win);
+	wbkgdset(win, ' ');
+	wattrset(win, a);
 }
 
 /* "HH:MM " (the time_format setting) for stamp. */
@@ -265,8 +279,7 @@ draw_main(void)
 
 	if (win == NULL)
 		return;
-	wattrset(win, theme_attr(THEME_MAIN));
-	werase(win);
+	draw_clear(win, theme_attr(THEME_MAIN));
 	link = w->lines->tail;
 	if (w->anchor != 0) {
 		struct line *first = g_queue_peek_head(w->lines);
@@ -343,8 +356,7 @@ draw_title(void)
 			g_string_append_printf(t, "   [%s…]", w->chatstate);
 	}
 	cut = text_truncate(t->str, COLS, "…");
-	wattrset(d.title, theme_attr(THEME_TITLE));
-	werase(d.title);
+	draw_clear(d.title, theme_attr(THEME_TITLE));
 	wmove(d.title, 0, 0);
 	waddstr(d.title, cut);
 	draw_fill(d.title);
@@ -376,8 +388,7 @@ draw_status(void)
 	GPtrArray *all = win_list();
 
 	/* no clock: it would wake natter every minute for nothing */
-	wattrset(s, theme_attr(THEME_STATUS));
-	werase(s);
+	draw_clear(s, theme_attr(THEME_STATUS));
 	wmove(s, 0, 0);
 	waddch(s, ' ');
 	for (size_t i = 0; i < account_count(); i++) {

@@ -449,8 +449,7 @@ input_draw(void *ncwin, int width)
 		in.scroll = cur - avail;
 	if (cur < in.scroll)
 		in.scroll = MAX(0, cur - avail / 2);
-	wattrset(win, theme_attr(THEME_INPUT));
-	werase(win);
+	draw_clear(win, theme_attr(THEME_INPUT));
 	wmove(win, 0, 0);
 	wattrset(win, theme_attr(THEME_INPUT_PROMPT));
 	waddstr(win, prompt);

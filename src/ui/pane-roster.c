@@ -20,6 +20,13 @@ struct pane_row {
 	const struct contact *c;
 };
 
+/* A contact with what it sorts by, computed once per rebuild. */
+struct pane_sort {
+	const struct contact *c;
+	int rank;
+	char *key; /* g_utf8_collate_key of the shown name */
+};
+
 static struct {
 	GArray *rows;       /* struct pane_row */
 	GPtrArray *groups;  /* group names (owned), for the headers */
@@ -57,24 +64,36 @@ pane_account(void)
 	return account_current();
 }
 
-static int
-pane_rank(const struct contact *c)
-{
-	const struct contact_resource *r = roster_best(c);
-
-	return r != NULL ? 0 : 1; /* online first */
-}
-
+/* Online first, then by name in the user's collation order. */
 static gint
 pane_cmp(gconstpointer a, gconstpointer b)
 {
-	const struct contact *x = *(const struct contact *const *)a;
-	const struct contact *y = *(const struct contact *const *)b;
-	int rx = pane_rank(x), ry = pane_rank(y);
+	const struct pane_sort *x = a, *y = b;
 
-	if (rx != ry)
-		return rx - ry;
-	return g_utf8_collate(x->name != NULL ? x->name : x->jid, y->name != NULL ? y->name : y->jid);
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	return strcmp(x->key, y->key);
+}
+
+/* Sort one group's contacts; the collation keys make it strcmp-cheap. */
+static void
+pane_sort_group(GPtrArray *list)
+{
+	GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(struct pane_sort), list->len);
+
+	for (guint i = 0; i < list->len; i++) {
+		const struct contact *c = g_ptr_array_index(list, i);
+		struct pane_sort k = { c, roster_best(c) != NULL ? 0 : 1,
+			g_utf8_collate_key(c->name != NULL ? c->name : c->jid, -1) };
+		g_array_append_val(keys, k);
+	}
+	g_array_sort(keys, pane_cmp);
+	for (guint i = 0; i < list->len; i++) {
+		struct pane_sort *k = &g_array_index(keys, struct pane_sort, i);
+		g_ptr_array_index(list, i) = (gpointer)k->c;
+		g_free(k->key);
+	}
+	g_array_free(keys, TRUE);
 }
 
 /* Rebuild the rows: groups in name order ("" — no group — last). */
@@ -121,7 +140,7 @@ pane_rebuild(void)
 			struct pane_row hdr = { *g != '\0' ? g : "Contacts", NULL };
 			if ((pass == 0) == (*g == '\0'))
 				continue;
-			g_ptr_array_sort(list, pane_cmp);
+			pane_sort_group(list);
 			g_array_append_val(pane.rows, hdr);
 			for (guint i = 0; i < list->len; i++) {
 				struct pane_row r = { NULL, g_ptr_array_index(list, i) };
@@ -191,8 +210,7 @@ pane_roster_draw(void *ncwin, int height, int width)
 
 	if (pane.stale || pane.acc != pane_account())
 		pane_rebuild();
-	wattrset(win, theme_attr(THEME_ROSTER));
-	werase(win);
+	draw_clear(win, theme_attr(THEME_ROSTER));
 	if (pane.acc == NULL) {
 		mvwaddstr(win, 0, 0, " no account");
 		return;

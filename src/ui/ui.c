@@ -37,6 +37,8 @@ static struct {
 	bool title_pushed;
 	bool mouse;
 	bool theme_loaded;
+	uint64_t last_draw;   /* loop_now_ms of the last redraw */
+	unsigned frame_timer; /* a deferred redraw during a burst */
 	struct win *cmd_win; /* where the output of the running command goes */
 } ui;
 
@@ -364,6 +366,17 @@ ui_mouse(bool on)
 	ui.mouse = on;
 }
 
+/* Shortest time between two redraws while events pour in. */
+#define UI_FRAME_MS 30
+
+/* The deferred redraw is due: the pass hook that follows draws it. */
+static void
+ui_frame_due(void *unused)
+{
+	ui.frame_timer = 0;
+	ui.last_draw = 0;
+}
+
 /* The theme setting is known once the config has run: load it then. */
 static void
 ui_load_theme(void)
@@ -389,6 +402,17 @@ ui_flush(void)
 	ui_mouse(settings_bool("mouse"));
 	if (ui.dirty == 0)
 		return;
+	/* during a burst (a flood, a presence storm) draw at most every
+	 * UI_FRAME_MS; a key is echoed at once */
+	if (!(ui.dirty & (UI_INPUT | UI_LAYOUT)) && loop_now_ms() - ui.last_draw < UI_FRAME_MS) {
+		if (ui.frame_timer == 0)
+			ui.frame_timer = loop_timer_add(ui.loop,
+			    UI_FRAME_MS - (loop_now_ms() - ui.last_draw), ui_frame_due, NULL);
+		return;
+	}
+	loop_timer_cancel(ui.loop, ui.frame_timer);
+	ui.frame_timer = 0;
+	ui.last_draw = loop_now_ms();
 	if (ui.dirty & UI_LAYOUT)
 		draw_layout();
 	draw_screen(ui.dirty);

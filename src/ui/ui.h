@@ -112,6 +112,8 @@ void draw_free(void);
 void draw_screen(unsigned parts);
 int draw_main_width(void);
 int draw_main_height(void);
+/* Erase an ncurses window in attributes a (an attr_t) and leave a set. */
+void draw_clear(void *ncwin, unsigned long a);
 /* Screen rows line l takes in a main window width columns wide. */
 int draw_line_rows(struct line *l, int width);
 
