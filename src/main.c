@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,15 +50,6 @@ main_on_signal(void *unused)
 		_exit(1);
 	}
 	cmd_run("/quit", NULL, 0);
-}
-
-/* Give back to the system what parsing a big roster left in malloc's
- * free lists (several MB for 5,000 contacts, most in the session
- * thread's arena). */
-static void
-main_on_roster_end(const struct event *ev, void *unused)
-{
-	malloc_trim(0);
 }
 
 /* End of every loop pass: commit the store, write out, maybe stop. */
@@ -127,7 +117,6 @@ main(int argc, char **argv)
 
 	account_init();
 	roster_init(); /* before the store: the store reads the roster it updates */
-	bus_subscribe(EV_ROSTER_END, main_on_roster_end, NULL);
 	session_init(app.loop);
 	if (app.headless) {
 		headless_start(app.loop);

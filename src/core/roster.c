@@ -30,7 +30,8 @@ roster_contact_free(gpointer p)
 	g_free(c->subscription);
 	g_free(c->ask);
 	g_strfreev(c->groups);
-	g_hash_table_destroy(c->resources);
+	if (c->resources != NULL)
+		g_hash_table_destroy(c->resources);
 	g_free(c);
 }
 
@@ -68,8 +69,6 @@ roster_set(struct roster *r, const char *jid, const char *name,
 	if (c == NULL) {
 		c = g_new0(struct contact, 1);
 		c->jid = g_strdup(jid);
-		c->resources = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-		    roster_resource_free);
 		g_hash_table_insert(r->contacts, c->jid, c);
 	}
 	g_free(c->name);
@@ -106,6 +105,8 @@ roster_best(const struct contact *c)
 	gpointer v;
 	const struct contact_resource *best = NULL;
 
+	if (c->resources == NULL)
+		return NULL;
 	g_hash_table_iter_init(&it, c->resources);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		const struct contact_resource *r = v;
@@ -202,9 +203,15 @@ roster_on_presence(struct account *acc, const struct event *ev)
 	res = j->resource != NULL ? j->resource : "";
 	if (c != NULL) {
 		if (ev->u.presence.show == PRES_OFFLINE) {
-			g_hash_table_remove(c->resources, res);
+			if (c->resources != NULL)
+				g_hash_table_remove(c->resources, res);
 		} else {
-			struct contact_resource *r = g_hash_table_lookup(c->resources, res);
+			struct contact_resource *r;
+			/* most contacts of a big roster are offline: no table for them */
+			if (c->resources == NULL)
+				c->resources = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+				    roster_resource_free);
+			r = g_hash_table_lookup(c->resources, res);
 			if (r == NULL) {
 				r = g_new0(struct contact_resource, 1);
 				r->resource = g_strdup(res);
@@ -226,8 +233,13 @@ roster_on_disconnected(struct account *acc)
 	gpointer v;
 
 	g_hash_table_iter_init(&it, acc->roster->contacts);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		g_hash_table_remove_all(((struct contact *)v)->resources);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct contact *c = v;
+		if (c->resources != NULL) {
+			g_hash_table_destroy(c->resources);
+			c->resources = NULL;
+		}
+	}
 }
 
 static void

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -26,6 +27,8 @@ __thread struct session *session_self;
 
 /* Events applied per main-loop pass: a slice of a flood costs a few ms. */
 #define SESSION_EVENTS_PER_PASS 500
+/* Events in one burst after which freed memory is returned to the system. */
+#define SESSION_BURST_TRIM 1000
 
 static struct loop *main_loop;
 static GPtrArray *sessions; /* struct session still running */
@@ -387,13 +390,37 @@ session_on_event(void *item, void *arg)
 		acc->session = NULL;
 }
 
+static unsigned burst_events; /* events since the last trim */
+static unsigned trim_timer;
+
+static void
+session_trim(void *unused)
+{
+	trim_timer = 0;
+	burst_events = 0;
+	malloc_trim(0);
+}
+
+/* After a big burst (a roster, a presence storm, a flood) has passed,
+ * give back what parsing it left in malloc's free lists: a one-shot
+ * timer, so an idle natter never wakes for it. */
+static void
+session_burst(unsigned n)
+{
+	burst_events += n;
+	if (burst_events >= SESSION_BURST_TRIM && trim_timer == 0)
+		trim_timer = loop_timer_add(main_loop, 1000, session_trim, NULL);
+}
+
 static void
 session_on_wake(int fd, short revents, void *arg)
 {
 	struct session *s = arg;
 
 	/* a flood is taken in slices, so keys are echoed between them */
-	tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS);
+	unsigned n = tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS);
+
+	session_burst(n);
 	if (s->ended) {
 		loop_fd_remove(main_loop, tqueue_fd(s->events));
 		loop_timer_cancel(main_loop, s->watchdog);
