@@ -24,10 +24,10 @@ struct contact_resource {
 struct contact {
 	char *jid; /* bare */
 	char *name;
-	char *subscription; /* none, to, from, both */
-	char *ask;          /* "subscribe" or NULL */
+	const char *subscription; /* none, to, from, both (interned) */
+	const char *ask;          /* "subscribe" or NULL (interned) */
 	char **groups;      /* NULL-terminated or NULL */
-	GHashTable *resources; /* resource -> struct contact_resource */
+	GHashTable *resources; /* resource -> struct contact_resource; NULL until one is online */
 	unsigned gen;
 };
 

@@ -27,8 +27,6 @@ roster_contact_free(gpointer p)
 
 	g_free(c->jid);
 	g_free(c->name);
-	g_free(c->subscription);
-	g_free(c->ask);
 	g_strfreev(c->groups);
 	if (c->resources != NULL)
 		g_hash_table_destroy(c->resources);
@@ -73,10 +71,9 @@ roster_set(struct roster *r, const char *jid, const char *name,
 	}
 	g_free(c->name);
 	c->name = g_strdup(name);
-	g_free(c->subscription);
-	c->subscription = g_strdup(subscription != NULL ? subscription : "none");
-	g_free(c->ask);
-	c->ask = g_strdup(ask);
+	/* a handful of distinct values across thousands of contacts */
+	c->subscription = g_intern_string(subscription != NULL ? subscription : "none");
+	c->ask = ask != NULL ? g_intern_string(ask) : NULL;
 	g_strfreev(c->groups);
 	c->groups = g_strdupv((char **)groups);
 	return c;
