@@ -28,6 +28,8 @@ static const struct setting settings[] = {
 	  "Let the terminal report the mouse wheel for scrolling (shift-drag still selects text in most terminals)." },
 	{ "bell", SETTING_BOOL, "on", 0, 0,
 	  "Ring the terminal bell on a direct message or a mention of your nick." },
+	{ "status_highlight", SETTING_BOOL, "on", 0, 0,
+	  "Mark windows with a direct message or a mention of your nick in the status bar." },
 	{ "title_notify", SETTING_BOOL, "on", 0, 0,
 	  "Show unread highlights in the terminal's window title." },
 	{ "chat_states", SETTING_BOOL, "on", 0, 0,

@@ -355,7 +355,12 @@ draw_title(void)
 		if (w->chatstate != NULL)
 			g_string_append_printf(t, "   [%s…]", w->chatstate);
 	}
-	cut = text_truncate(t->str, COLS, "…");
+	{
+		/* its parts are sanitized already; the whole again, to be sure */
+		char *safe = text_sanitize(t->str, -1, 0);
+		cut = text_truncate(safe, COLS, "…");
+		g_free(safe);
+	}
 	draw_clear(d.title, theme_attr(THEME_TITLE));
 	wmove(d.title, 0, 0);
 	waddstr(d.title, cut);
@@ -399,7 +404,7 @@ draw_status(void)
 	for (guint i = 0; i < all->len; i++) {
 		struct win *w = g_ptr_array_index(all, i);
 		enum theme_key k = w == win_current() ? THEME_STATUS_WIN_CURRENT
-		    : w->highlight ? THEME_STATUS_WIN_HIGHLIGHT
+		    : w->highlight && settings_bool("status_highlight") ? THEME_STATUS_WIN_HIGHLIGHT
 		    : w->unread > 0 ? THEME_STATUS_WIN_ACTIVE : THEME_STATUS_WIN;
 		char *name = text_truncate(w->name, 16, "…");
 		wattrset(s, theme_attr(k));

@@ -38,6 +38,7 @@ static struct {
 	bool mouse;
 	bool theme_loaded;
 	uint64_t last_draw;   /* loop_now_ms of the last redraw */
+	int layout;           /* the roster pane's width when last laid out */
 	unsigned frame_timer; /* a deferred redraw during a burst */
 	struct win *cmd_win; /* where the output of the running command goes */
 } ui;
@@ -400,6 +401,14 @@ ui_flush(void)
 	if (!ui.theme_loaded)
 		ui_load_theme();
 	ui_mouse(settings_bool("mouse"));
+	{
+		/* /set roster or roster_width changes the layout */
+		int layout = settings_bool("roster") ? (int)settings_int("roster_width") : 0;
+		if (layout != ui.layout) {
+			ui.layout = layout;
+			ui.dirty |= UI_ALL | UI_LAYOUT;
+		}
+	}
 	if (ui.dirty == 0)
 		return;
 	/* during a burst (a flood, a presence storm) draw at most every

@@ -4,7 +4,7 @@ status bar.  Run through run.py."""
 
 import re
 
-from tui import STATUS, alice_and_bob, cols_slice, status_windows
+from tui import STATUS, alice_and_bob, cols_slice, status_windows, text_width
 
 
 def test_login_shows_roster(ctx):
@@ -46,4 +46,26 @@ def test_login_shows_roster(ctx):
     bob.disconnect()
     t.wait_for(lambda s: any(r.startswith("   Bob") for r in t.pane_area()),
                desc="'   Bob' (offline) in the roster pane")
+    t.quit()
+
+
+def test_roster_pane_toggle_and_width(ctx):
+    t, ajid, bob, bjid = alice_and_bob(ctx)
+    t.wait_for(lambda s: any("Bob" in r for r in t.pane_area()),
+               desc="Bob in the roster pane")
+    # /set roster off: the pane and its separator go, the chat takes the width
+    t.type_line("/set roster off")
+    t.wait_for(lambda s: "│" not in "".join(t.rows()[1:-2]),
+               desc="no pane separator after /set roster off")
+    assert not any("Bob" in r for r in t.rows()[1:-2]), t.show()
+    # back on, at another width: the separator moves
+    t.type_line("/set roster_width 30")
+    t.type_line("/set roster on")
+    t.wait_for(lambda s: "│" in "".join(t.rows()[1:-2]),
+               desc="the pane back after /set roster on")
+    row = next(r for r in t.rows()[1:-2] if "│" in r)
+    sep = text_width(row[:row.index("│")])
+    assert sep == t.width - 30 - 1, \
+        "a 30-column pane puts the separator at column %d, not %d:\n%s" \
+        % (t.width - 31, sep, t.show())
     t.quit()
