@@ -301,7 +301,7 @@ store_open(const char *dir, char **err)
 	sqlite3_busy_timeout(db, 2000);
 	/* a small page cache: the working set of a chat client is small */
 	sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;", NULL, NULL, NULL);
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -128;", NULL, NULL, NULL);
 	if (store_migrate(err) != 0) {
 		sqlite3_close(db);
 		db = NULL;
