@@ -54,11 +54,37 @@ jid_part_ok(const char *s, size_t len, const struct jid_part_rules *r, const cha
 	return false;
 }
 
+/* True when s[0..len) is plain ASCII: already NFC, and ASCII rules fold
+ * its case.  Nearly every JID is, and this runs for each stanza. */
+static bool
+jid_ascii(const char *s, gssize len)
+{
+	for (gssize i = 0; len < 0 ? s[i] != '\0' : i < len; i++) {
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	}
+	return true;
+}
+
+/* NFC and lower case of s[0..len) (to free); the fast way for ASCII. */
+static char *
+jid_fold(const char *s, gssize len)
+{
+	char *nfc, *low;
+
+	if (jid_ascii(s, len))
+		return g_ascii_strdown(s, len);
+	nfc = g_utf8_normalize(s, len, G_NORMALIZE_NFC);
+	low = g_utf8_strdown(nfc, -1);
+	g_free(nfc);
+	return low;
+}
+
 /* Normalise a localpart (NFC, lower case); NULL with *err if invalid. */
 static char *
 jid_local(const char *s, size_t len, const char **err)
 {
-	char *nfc, *low;
+	char *low;
 
 	if (!jid_part_ok(s, len, &local_rules, err))
 		return NULL;
@@ -73,9 +99,7 @@ jid_local(const char *s, size_t len, const char **err)
 			return NULL;
 		}
 	}
-	nfc = g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
-	low = g_utf8_strdown(nfc, -1);
-	g_free(nfc);
+	low = jid_fold(s, (gssize)len);
 	if (strlen(low) > JID_PART_MAX) {
 		g_free(low);
 		*err = local_rules.too_long;
@@ -144,11 +168,7 @@ jid_domain(const char *s, size_t len, const char **err)
 		}
 	}
 	g_strfreev(labels);
-	{
-		char *nfc = g_utf8_normalize(d, -1, G_NORMALIZE_NFC);
-		low = g_utf8_strdown(nfc, -1);
-		g_free(nfc);
-	}
+	low = jid_fold(d, -1);
 	g_free(d);
 	if (strlen(low) > JID_PART_MAX) {
 		g_free(low);
@@ -171,7 +191,8 @@ jid_resource(const char *s, size_t len, const char **err)
 			return NULL;
 		}
 	}
-	return g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
+	return jid_ascii(s, (gssize)len) ? g_strndup(s, len)
+	                                 : g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
 }
 
 struct jid *
