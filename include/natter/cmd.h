@@ -25,6 +25,7 @@ enum cmd_complete {
 	COMPLETE_WORD,    /* from the argument's .choices */
 	COMPLETE_ACCOUNT,
 	COMPLETE_JID,     /* roster JIDs of the current account */
+	COMPLETE_ROOM,    /* rooms of the current account */
 	COMPLETE_SETTING,
 	COMPLETE_ACCOUNT_KEY,
 	COMPLETE_COMMAND,

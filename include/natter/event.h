@@ -23,6 +23,20 @@
  *   EV_INFO            info.command/message           command output
  *   EV_ERROR           error.*                        a command or stanza failed
  *   EV_CHAT_OPEN       chat.jid                       /msg JID without text
+ *   EV_JOINING         room.room/nick                 /join sent our presence to
+ *                                                     a room (typed, not a rejoin)
+ *   EV_JOINED          room.room/nick                 the room sent our own presence
+ *                                                     back: we are in (XEP-0045)
+ *   EV_OCCUPANT        occupant.*                     someone in a room came, changed,
+ *                                                     left (show PRES_OFFLINE), or
+ *                                                     changed nick (new_nick)
+ *   EV_SUBJECT         room.room/nick/text            the room's subject (nick: who
+ *                                                     set it, NULL: the room)
+ *   EV_LEFT            room.room/text/why             we are out of a room: why is
+ *                                                     left, kicked, banned, removed,
+ *                                                     shutdown or error (a
+ *                                                     disconnect says nothing per
+ *                                                     room: rooms are rejoined)
  *   EV_ACCOUNT_ADDED   -                              /account add (internal)
  *   EV_SESSION_ENDED   -                              thread done (internal)
  */
@@ -46,6 +60,11 @@ enum event_type {
 	EV_INFO,
 	EV_ERROR,
 	EV_CHAT_OPEN,
+	EV_JOINING,
+	EV_JOINED,
+	EV_OCCUPANT,
+	EV_SUBJECT,
+	EV_LEFT,
 	EV_ACCOUNT_ADDED,
 	EV_SESSION_ENDED,
 	EV_COUNT
@@ -120,6 +139,26 @@ struct event {
 		struct {
 			char *jid; /* bare */
 		} chat;
+		struct {
+			char *room; /* bare JID */
+			char *nick; /* ours (joining, joined), the setter (subject) */
+			char *text; /* the subject; why we left, for people */
+			char *why;  /* EV_LEFT: one word (see above) */
+		} room;
+		struct {
+			char *room;        /* bare JID */
+			char *nick;
+			char *jid;         /* real JID when the room shows it, else NULL */
+			char *role;        /* moderator, participant, visitor, none */
+			char *affiliation; /* owner, admin, member, outcast, none */
+			char *status;
+			char *new_nick;    /* leaving only to come back as new_nick */
+			char *why;         /* leaving: left, kicked, banned, removed, nick */
+			char *reason;      /* a moderator's reason, or NULL */
+			enum presence_show show; /* PRES_OFFLINE: gone */
+			bool self;         /* this is us */
+			bool initial;      /* part of the list a room sends as we join */
+		} occupant;
 		struct {
 			char *command, *message;
 		} info;

@@ -48,6 +48,26 @@ int xpresence_subscription(struct account *acc, const char *jid, const char *typ
 int xroster_set(struct account *acc, const char *jid, const char *name, char *const *groups);
 int xroster_remove(struct account *acc, const char *jid);
 
+/* Group chat (XEP-0045).  Join room (a bare JID) as nick, with password
+ * when not NULL: EV_OCCUPANT for everyone present, then EV_JOINED when the
+ * room sends our own presence back, then the room's recent history and
+ * EV_SUBJECT; or EV_ERROR (command "join") and EV_LEFT (why "error").  The
+ * room must be in the muc model (muc_want) first: the session rejoins the
+ * model's rooms on every login. */
+int xmuc_join(struct account *acc, const char *room, const char *nick, const char *password);
+/* Leave room (reason may be NULL); EV_LEFT (why "left") follows. */
+int xmuc_leave(struct account *acc, const char *room, const char *reason);
+/* Send a groupchat message; the room's echo of it comes back as an
+ * EV_MESSAGE with out=true.  *id_out (to free, may be NULL) gets its id. */
+int xmuc_send(struct account *acc, const char *room, const char *body, char **id_out);
+/* Correct (XEP-0308) our last message in room; EV_ERROR (command
+ * "correct") when we sent none there since joining. */
+int xmuc_correct(struct account *acc, const char *room, const char *body, char **id_out);
+/* Ask to change the room's subject; EV_SUBJECT or EV_ERROR follows. */
+int xmuc_subject(struct account *acc, const char *room, const char *subject);
+/* Ask to change our nick in room; EV_OCCUPANT (self, new_nick) or EV_ERROR. */
+int xmuc_nick(struct account *acc, const char *room, const char *nick);
+
 /* Features we announce in disco#info, sorted (for tests and /help). */
 const char *const *xdisco_features(void);
 

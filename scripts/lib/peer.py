@@ -25,7 +25,9 @@ Received items are dicts:
                 replaces, or None), origin_id, no_store (bool)
   presence:     from, bare, to, type/ptype (available|unavailable|error),
                 show (online|chat|away|xa|dnd|offline), status (or None),
-                priority
+                priority, and for presence from a room (XEP-0045): codes
+                (a set of status code strings), role, affiliation,
+                real_jid, new_nick (or None), error (condition or None)
   subscription: from, bare, to, type/ptype (subscribe|subscribed|
                 unsubscribe|unsubscribed)
   iq:           from, bare, to, type, id, xml  (IQs sent to us)
@@ -44,6 +46,7 @@ import logging
 import threading
 import time
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
 import slixmpp
 import slixmpp.exceptions
@@ -55,6 +58,10 @@ RECEIPTS_NS = "urn:xmpp:receipts"
 CORRECT_NS = "urn:xmpp:message-correct:0"
 SID_NS = "urn:xmpp:sid:0"
 HINTS_NS = "urn:xmpp:hints"
+MUC_NS = "http://jabber.org/protocol/muc"
+MUC_USER_NS = MUC_NS + "#user"
+MUC_ADMIN_NS = MUC_NS + "#admin"
+MUC_OWNER_NS = MUC_NS + "#owner"
 CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
 
 log = logging.getLogger("natter.peer")
@@ -408,7 +415,31 @@ class Peer:
         item.update(type=ptype, ptype=ptype, show=show,
                     status=pres["status"] or None,
                     priority=int(pres["priority"] or 0))
+        item.update(self._muc_fields(pres.xml))
         self.presences.put(item)
+
+    @staticmethod
+    def _muc_fields(elem):
+        """The XEP-0045 parts of a presence element, as plain values."""
+        x = elem.find("{%s}x" % MUC_USER_NS)
+        err = elem.find("{jabber:client}error")
+        cond = None
+        if err is not None:
+            for c in err:
+                if c.tag.startswith("{%s}" % STANZA_NS) and not c.tag.endswith("}text"):
+                    cond = c.tag.split("}", 1)[1]
+        if x is None:
+            return {"codes": set(), "role": None, "affiliation": None,
+                    "real_jid": None, "new_nick": None, "error": cond}
+        it = x.find("{%s}item" % MUC_USER_NS)
+        return {
+            "codes": {c.get("code") for c in x.findall("{%s}status" % MUC_USER_NS)},
+            "role": it.get("role") if it is not None else None,
+            "affiliation": it.get("affiliation") if it is not None else None,
+            "real_jid": it.get("jid") if it is not None else None,
+            "new_nick": it.get("nick") if it is not None else None,
+            "error": cond,
+        }
 
     def _on_roster_push(self, iq):
         # slixmpp also fires roster_update for the result of get_roster()
@@ -559,6 +590,80 @@ class Peer:
 
     def roster_remove(self, jid, timeout=10.0):
         self.roster_set(jid, remove=True, timeout=timeout)
+
+    # -- group chat (XEP-0045), with raw stanzas --
+
+    def join_room(self, room, nick, password=None, history=None,
+                  timeout=10.0):
+        """Enter room as nick and wait for our own presence (status 110).
+        A room we create is made an instant room (default configuration).
+        history: legacy maxstanzas (None: the room's default).  Returns our
+        own presence item."""
+        x = self._need()
+        inner = ""
+        if history is not None:
+            inner += "<history maxstanzas='%d'/>" % history
+        if password is not None:
+            inner += "<password>%s</password>" % escape(password)
+        run_sync(x.send_raw, "<presence to=%s><x xmlns='%s'>%s</x></presence>"
+                 % (quoteattr("%s/%s" % (room, nick)), MUC_NS, inner))
+        me = self.wait_presence(
+            lambda p: p["bare"] == room and ("110" in p["codes"] or p["error"]),
+            timeout=timeout)
+        if me["error"]:
+            raise PeerError("%s could not join %s: %s" % (self.jid, room, me["error"]))
+        if "201" in me["codes"]:
+            self.iq("<iq type='set' to='%s'><query xmlns='%s'>"
+                    "<x xmlns='jabber:x:data' type='submit'/></query></iq>"
+                    % (room, MUC_OWNER_NS), timeout=timeout)
+        return me
+
+    def configure_room(self, room, fields, timeout=10.0):
+        """Submit the room configuration form with fields {var: value}."""
+        body = "".join("<field var='%s'><value>%s</value></field>" % (k, v)
+                       for k, v in fields.items())
+        res = self.iq("<iq type='set' to='%s'><query xmlns='%s'>"
+                      "<x xmlns='jabber:x:data' type='submit'>"
+                      "<field var='FORM_TYPE'><value>"
+                      "http://jabber.org/protocol/muc#roomconfig</value></field>"
+                      "%s</x></query></iq>" % (room, MUC_OWNER_NS, body),
+                      timeout=timeout)
+        if res is None or res.get("type") != "result":
+            raise PeerError("room configuration of %s refused" % room)
+
+    def leave_room(self, room, nick, status=None):
+        self.send_presence(pto="%s/%s" % (room, nick), ptype="unavailable",
+                           status=status)
+
+    def send_groupchat(self, room, body, id=None):
+        return self.send_message(room, body, mtype="groupchat", id=id)
+
+    def set_subject(self, room, subject):
+        x = self._need()
+
+        def send():
+            m = x.make_message(mto=room, mtype="groupchat")
+            m["subject"] = subject
+            m.send()
+        run_sync(send)
+
+    def kick(self, room, nick, reason=None):
+        """Ask the room to kick nick (we must be a moderator)."""
+        r = "<reason>%s</reason>" % reason if reason else ""
+        res = self.iq("<iq type='set' to='%s'><query xmlns='%s'>"
+                      "<item nick='%s' role='none'>%s</item></query></iq>"
+                      % (room, MUC_ADMIN_NS, nick, r))
+        if res is None or res.get("type") != "result":
+            raise PeerError("kick of %s refused" % nick)
+
+    def ban(self, room, jid, reason=None):
+        """Ban a bare JID from the room (we must be an admin or owner)."""
+        r = "<reason>%s</reason>" % reason if reason else ""
+        res = self.iq("<iq type='set' to='%s'><query xmlns='%s'>"
+                      "<item jid='%s' affiliation='outcast'>%s</item></query></iq>"
+                      % (room, MUC_ADMIN_NS, jid, r))
+        if res is None or res.get("type") != "result":
+            raise PeerError("ban of %s refused" % jid)
 
     def __repr__(self):
         return "<Peer %s>" % self.jid

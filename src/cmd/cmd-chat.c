@@ -10,6 +10,7 @@
 #include "natter/bus.h"
 #include "natter/cmd.h"
 #include "natter/jid.h"
+#include "natter/muc.h"
 #include "natter/xmpp.h"
 #include "cmd-families.h"
 
@@ -31,6 +32,17 @@ cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
 		return cmd_error(ctx, "not connected: the message to %s was not sent", argv[0]);
+	if (muc_is_room(ctx->account->name, argv[0])) {
+		/* a room's bare JID: to everyone in it */
+		const struct room *r = muc_find(ctx->account->name, argv[0]);
+		if (!r->joined)
+			return cmd_error(ctx, "not in %s yet: the message was not sent", r->jid);
+		if (xmuc_send(ctx->account, r->jid, argv[1], &id) != 0)
+			return cmd_error(ctx, "the message to %s was not sent", r->jid);
+		g_free(id);
+		cmd_set_last_target(r->jid);
+		return 0;
+	}
 	if (xmessage_send(ctx->account, argv[0], argv[1], &id) != 0)
 		return cmd_error(ctx, "the message to %s was not sent", argv[0]);
 	g_free(id);
@@ -53,6 +65,12 @@ cmd_correct(struct cmd_ctx *ctx, int argc, char **argv)
 		    "send one first with /msg JID TEXT");
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
 		return cmd_error(ctx, "not connected: the message to %s was not corrected", ctx->target);
+	if (muc_is_room(ctx->account->name, ctx->target)) {
+		if (xmuc_correct(ctx->account, ctx->target, argv[0], &id) != 0)
+			return cmd_error(ctx, "the correction to %s was not sent", ctx->target);
+		g_free(id);
+		return 0;
+	}
 	if (xmessage_correct(ctx->account, ctx->target, argv[0], &id) != 0)
 		return cmd_error(ctx, "the correction to %s was not sent", ctx->target);
 	g_free(id);
@@ -64,6 +82,8 @@ cmd_chatstate(struct account *acc, const char *jid, const char *state)
 {
 	if (acc == NULL || acc->state != ACC_ONLINE)
 		return -1;
+	if (muc_is_room(acc->name, jid))
+		return -1; /* not to a whole room: too much noise for everyone */
 	return xmessage_chatstate(acc, jid, state);
 }
 
@@ -92,7 +112,9 @@ const struct cmd cmd_chat_table[] = {
 	  .args = { { "JID", COMPLETE_JID, 0, NULL },
 	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },
 	  .summary = "Send TEXT to JID (without TEXT: open the chat with JID).",
-	  .help = "The message carries a unique id and an origin-id (XEP-0359); if the server\n"
+	  .help = "To a room you are in (its bare JID), the message goes to everyone there;\n"
+	          "to ROOM/NICK, privately to that occupant.\n"
+	          "The message carries a unique id and an origin-id (XEP-0359); if the server\n"
 	          "bounces it, the error names the message.  It also says you are active in\n"
 	          "the chat (XEP-0085) and asks for a delivery receipt (XEP-0184), reported\n"
 	          "when the contact's client sends one.  A TEXT starting with /me is sent as\n"

@@ -8,6 +8,7 @@
 
 #include "natter/account.h"
 #include "natter/cmd.h"
+#include "natter/muc.h"
 #include "natter/roster.h"
 #include "natter/settings.h"
 
@@ -59,6 +60,14 @@ cmd_complete_kind(GPtrArray *out, const struct cmd_arg *arg, const char *prefix,
 			g_hash_table_iter_init(&it, acc->roster->contacts);
 			while (g_hash_table_iter_next(&it, &k, NULL))
 				cmd_complete_add(out, k, prefix);
+		}
+		break;
+	case COMPLETE_ROOM:
+		if (acc != NULL) {
+			GList *rooms = muc_rooms(acc->name);
+			for (GList *l = rooms; l != NULL; l = l->next)
+				cmd_complete_add(out, ((struct room *)l->data)->jid, prefix);
+			g_list_free(rooms);
 		}
 		break;
 	case COMPLETE_SETTING:

@@ -8,6 +8,7 @@ extern const struct cmd cmd_core_table[];    /* cmd-core.c: help, set, quit */
 extern const struct cmd cmd_account_table[]; /* cmd-account.c: account, connect, disconnect */
 extern const struct cmd cmd_chat_table[];    /* cmd-chat.c: msg, correct, status */
 extern const struct cmd cmd_roster_table[];  /* cmd-roster.c: roster */
+extern const struct cmd cmd_muc_table[];     /* cmd-muc.c: join, leave, topic, nick */
 
 /* Remember the JID of the last chat a message went to (cmd_last_target). */
 void cmd_set_last_target(const char *jid);

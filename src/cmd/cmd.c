@@ -21,6 +21,7 @@ static const struct cmd *families[16] = {
 	cmd_account_table,
 	cmd_chat_table,
 	cmd_roster_table,
+	cmd_muc_table,
 };
 
 static struct cmd all_cmds[96];

@@ -21,6 +21,11 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_INFO] = "info",
 	[EV_ERROR] = "error",
 	[EV_CHAT_OPEN] = "chat_open",
+	[EV_JOINING] = "joining",
+	[EV_JOINED] = "joined",
+	[EV_OCCUPANT] = "occupant",
+	[EV_SUBJECT] = "subject",
+	[EV_LEFT] = "left",
 	[EV_ACCOUNT_ADDED] = "account_added",
 	[EV_SESSION_ENDED] = "session_ended",
 };
@@ -105,6 +110,26 @@ event_free(struct event *ev)
 		break;
 	case EV_CHAT_OPEN:
 		g_free(ev->u.chat.jid);
+		break;
+	case EV_JOINING:
+	case EV_JOINED:
+	case EV_SUBJECT:
+	case EV_LEFT:
+		g_free(ev->u.room.room);
+		g_free(ev->u.room.nick);
+		g_free(ev->u.room.text);
+		g_free(ev->u.room.why);
+		break;
+	case EV_OCCUPANT:
+		g_free(ev->u.occupant.room);
+		g_free(ev->u.occupant.nick);
+		g_free(ev->u.occupant.jid);
+		g_free(ev->u.occupant.role);
+		g_free(ev->u.occupant.affiliation);
+		g_free(ev->u.occupant.status);
+		g_free(ev->u.occupant.new_nick);
+		g_free(ev->u.occupant.why);
+		g_free(ev->u.occupant.reason);
 		break;
 	case EV_INFO:
 		g_free(ev->u.info.command);

@@ -20,6 +20,8 @@ static const struct setting settings[] = {
 	  "Seconds natter waits for the reply to a request before reporting it unanswered." },
 	{ "debug_file", SETTING_STRING, "", 0, 0,
 	  "File to append a debug log to (protocol traffic with credentials removed); empty: no log." },
+	{ "muc_history", SETTING_INT, "20", 0, 1000,
+	  "Messages of a room's recent history to ask for when joining it (rejoins ask only for what was missed)." },
 	{ "roster", SETTING_BOOL, "on", 0, 0,
 	  "Show the roster pane beside the chat." },
 	{ "roster_width", SETTING_INT, "26", 12, 80,

@@ -149,6 +149,41 @@ headless_error(json_t *o, const struct event *ev)
 		headless_set(o, "jid", ev->u.error.jid);
 }
 
+/* joining, joined, subject, left: which room, and what about it. */
+static void
+headless_room(json_t *o, const struct event *ev)
+{
+	headless_set(o, "room", ev->u.room.room);
+	if (ev->type != EV_SUBJECT || ev->u.room.nick != NULL)
+		headless_set(o, "nick", ev->u.room.nick);
+	if (ev->type == EV_SUBJECT)
+		headless_set(o, "subject", ev->u.room.text);
+	else if (ev->u.room.text != NULL)
+		headless_set(o, "reason", ev->u.room.text);
+	if (ev->u.room.why != NULL)
+		headless_set(o, "why", ev->u.room.why);
+}
+
+static void
+headless_occupant(json_t *o, const struct event *ev)
+{
+	headless_set(o, "room", ev->u.occupant.room);
+	headless_set(o, "nick", ev->u.occupant.nick);
+	headless_set(o, "jid", ev->u.occupant.jid);
+	headless_set(o, "role", ev->u.occupant.role);
+	headless_set(o, "affiliation", ev->u.occupant.affiliation);
+	headless_set(o, "show", presence_show_name(ev->u.occupant.show));
+	headless_set(o, "status", ev->u.occupant.status);
+	json_object_set_new(o, "self", json_boolean(ev->u.occupant.self));
+	json_object_set_new(o, "initial", json_boolean(ev->u.occupant.initial));
+	if (ev->u.occupant.why != NULL)
+		headless_set(o, "why", ev->u.occupant.why);
+	if (ev->u.occupant.new_nick != NULL)
+		headless_set(o, "new_nick", ev->u.occupant.new_nick);
+	if (ev->u.occupant.reason != NULL)
+		headless_set(o, "reason", ev->u.occupant.reason);
+}
+
 /* Writers per event; NULL: the event stays inside natter. */
 static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_CONNECTED] = headless_connected,
@@ -160,6 +195,11 @@ static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_SUBSCRIPTION] = headless_subscription,
 	[EV_CHATSTATE] = headless_chatstate,
 	[EV_RECEIPT] = headless_receipt,
+	[EV_JOINING] = headless_room,
+	[EV_JOINED] = headless_room,
+	[EV_OCCUPANT] = headless_occupant,
+	[EV_SUBJECT] = headless_room,
+	[EV_LEFT] = headless_room,
 	[EV_INFO] = headless_info,
 	[EV_ERROR] = headless_error,
 };

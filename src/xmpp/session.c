@@ -295,6 +295,7 @@ session_thread(gpointer p)
 	xconnect_report(s);
 	xiq_free(s);
 	xmessage_free(s);
+	xmuc_free(s);
 	xroster_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
@@ -476,6 +477,7 @@ session_connect(struct account *acc)
 	s->pin = g_strdup(acc->pin);
 	s->roster_ver = g_strdup(acc->roster->ver);
 	xroster_seed(s, acc->roster);
+	xmuc_seed(s, acc->name);
 	s->show = acc->show;
 	s->status = g_strdup(acc->status);
 	s->connect_timeout = (unsigned)settings_int("connect_timeout");

@@ -70,6 +70,7 @@ struct session {
 	bool connected;      /* XMPP_CONN_CONNECT fired */
 	bool closing;        /* we asked for the stream to close */
 	bool rosterver;      /* the server offers roster versioning */
+	bool presence_sent;  /* our initial presence is out */
 	bool sasl_locked;    /* holds tap.c's SASL lock until xmpp_run_once returns */
 	bool sasl_failed;
 	char *sasl_condition;
@@ -92,6 +93,8 @@ struct session {
 	GHashTable *last_sent; /* bare JID -> last message sent there (xmessage.c) */
 	GHashTable *received;  /* (sender, id) of messages received, for corrections */
 	GQueue *received_order;
+	GHashTable *rooms;   /* bare room JID -> struct xmuc_room (xmuc.c); seeded
+	                      * by session_connect from the core's rooms */
 	GHashTable *subs;    /* bare JID -> roster subscription (xroster.c); seeded
 	                      * by session_connect before the thread starts */
 };
@@ -191,6 +194,8 @@ const char *xmessage_chatstate_name(const char *name);
 /* The address our message id went to, or NULL when we sent no such
  * message (or it was long ago). */
 const char *xmessage_sent_to(struct session *s, const char *id);
+/* Remember that our message id went to `to` (bounded). */
+void xmessage_remember(struct session *s, const char *id, const char *to);
 /* Remember that the message id came from full JID from (bounded). */
 void xmessage_seen(struct session *s, const char *from, const char *id);
 /* True when a message id was received earlier from exactly the full JID
@@ -211,6 +216,22 @@ bool xreceipt_from_ok(const char *sent_to, const char *from);
  * contact with this roster subscription (NULL: not in the roster) gets a
  * receipt: never for groupchat or error, only for "from" or "both". */
 bool xreceipt_may_answer(const char *type, const char *subscription);
+/* xmuc.c: group chat (XEP-0045) */
+/* Copy account's rooms from the core's model into s->rooms (main thread,
+ * before the thread starts). */
+void xmuc_seed(struct session *s, const char *account);
+void xmuc_free(struct session *s);
+/* Join every room in s->rooms (after initial presence). */
+void xmuc_rejoin(struct session *s);
+/* True when bare is a room of this session. */
+bool xmuc_is_room(struct session *s, const char *bare);
+/* Handle a presence from a room or its occupants; false when p is not
+ * about one of our rooms. */
+bool xmuc_presence(struct session *s, xmpp_stanza_t *p);
+/* Handle a groupchat message (from a room we are in, or drop it); false
+ * for any other type. */
+bool xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type);
+
 void xdisco_answer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
 void xping_start(struct session *s);
 void xping_stop(struct session *s);

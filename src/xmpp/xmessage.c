@@ -84,7 +84,7 @@ xmessage_last_free(void *p)
 }
 
 /* Remember id as sent to `to`, forgetting the oldest past the limit. */
-static void
+void
 xmessage_remember(struct session *s, const char *id, const char *to)
 {
 	if (s->sent == NULL) {
@@ -309,8 +309,10 @@ xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 		xmessage_error(s, m, from);
 		return 1;
 	}
+	if (xmuc_message(s, m, type))
+		return 1;
 	if (type != NULL && strcmp(type, "chat") != 0 && strcmp(type, "normal") != 0)
-		return 1; /* groupchat and headline: later */
+		return 1; /* headline: not shown */
 	if (from == NULL || !jid_valid(from, NULL))
 		return 1;
 	body = xmpp_message_get_body(m);
@@ -356,6 +358,13 @@ xmessage_transmit(struct session *s, const char *to, const char *body, const cha
 	struct event *ev;
 
 	xmpp_message_set_body(m, body);
+	{
+		/* a private message to a room occupant says so (XEP-0045 7.5) */
+		char *bare = jid_bare(to);
+		if (xmuc_is_room(s, bare))
+			xstanza_add(m, "x", "http://jabber.org/protocol/muc#user");
+		g_free(bare);
+	}
 	xstanza_add(m, "active", NS_CHATSTATES);
 	xreceipt_request(m);
 	xmpp_stanza_set_attribute(xstanza_add(m, "origin-id", NS_SID), "id", id);

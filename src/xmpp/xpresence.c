@@ -22,6 +22,8 @@ xpresence_handler(xmpp_conn_t *conn, xmpp_stanza_t *p, void *userdata)
 
 	if (from == NULL || !jid_valid(from, NULL))
 		return 1;
+	if (xmuc_presence(s, p))
+		return 1;
 	if (type == NULL || strcmp(type, "unavailable") == 0) {
 		char *show = xstanza_child_text(p, "show");
 		char *prio = xstanza_child_text(p, "priority");
@@ -79,6 +81,8 @@ void
 xpresence_initial(struct session *s)
 {
 	xpresence_broadcast(s, s->show, s->status);
+	s->presence_sent = true;
+	xmuc_rejoin(s); /* directed presence to our rooms follows the broadcast */
 }
 
 struct xpresence_req {
