@@ -38,9 +38,10 @@ struct room {
 	char *password;    /* for rejoining a protected room; wiped when freed */
 	char *subject;
 	bool joined;       /* our own presence came back */
-	int64_t last_stamp; /* newest message seen, or when we joined: a rejoin
-	                     * asks for the history from then */
-	char *last_id;     /* that message's id: not shown twice on a rejoin */
+	int64_t last_stamp; /* newest message seen (or when we joined): a rejoin
+	                     * asks for the history from that second */
+	GHashTable *last_ids; /* ids of the messages seen in that second: a
+	                       * rejoin does not show them again (a set) */
 	GHashTable *occupants; /* nick -> struct occupant */
 	unsigned gen;      /* bumped on every change, for front ends' caches */
 };

@@ -11,6 +11,10 @@
 #include "natter/jid.h"
 #include "natter/muc.h"
 
+/* Ids remembered from one second of a room (a flood could bring more;
+ * past this a rejoin may show a few of that second again). */
+#define MUC_LAST_IDS_MAX 200
+
 static GHashTable *accounts; /* account name -> (bare room JID -> struct room) */
 
 static void
@@ -34,7 +38,7 @@ muc_room_free(gpointer p)
 	g_free(r->nick);
 	account_wipe(r->password);
 	g_free(r->subject);
-	g_free(r->last_id);
+	g_hash_table_destroy(r->last_ids);
 	g_hash_table_destroy(r->occupants);
 	g_free(r);
 }
@@ -101,6 +105,7 @@ muc_want(const char *account, const char *jid, const char *nick, const char *pas
 		r->jid = bare;
 		r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 		    muc_occupant_free);
+		r->last_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		g_hash_table_insert(muc_table(account, true), r->jid, r);
 	} else {
 		g_free(bare);
@@ -222,17 +227,24 @@ muc_on_event(const struct event *ev, void *unused)
 	case EV_OCCUPANT:
 		muc_on_occupant(ev);
 		break;
-	case EV_MESSAGE:
+	case EV_MESSAGE: {
 		/* what a rejoin need not fetch again */
-		if (g_strcmp0(ev->u.message.type, "groupchat") == 0 &&
-		    (r = muc_find(ev->account, ev->u.message.out ? ev->u.message.to
-		                                                 : ev->u.message.from)) != NULL &&
-		    ev->u.message.stamp >= r->last_stamp) {
+		char *bare;
+		if (g_strcmp0(ev->u.message.type, "groupchat") != 0)
+			break;
+		bare = jid_bare(ev->u.message.out ? ev->u.message.to : ev->u.message.from);
+		r = muc_find(ev->account, bare);
+		if (r != NULL && ev->u.message.stamp >= r->last_stamp) {
+			if (ev->u.message.stamp > r->last_stamp)
+				g_hash_table_remove_all(r->last_ids);
 			r->last_stamp = ev->u.message.stamp;
-			g_free(r->last_id);
-			r->last_id = g_strdup(ev->u.message.id);
+			if (ev->u.message.id != NULL &&
+			    g_hash_table_size(r->last_ids) < MUC_LAST_IDS_MAX)
+				g_hash_table_add(r->last_ids, g_strdup(ev->u.message.id));
 		}
+		g_free(bare);
 		break;
+	}
 	case EV_JOINED:
 		if ((r = muc_find(ev->account, ev->u.room.room)) != NULL) {
 			r->joined = true;

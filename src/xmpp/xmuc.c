@@ -43,7 +43,7 @@ struct xmuc_room {
 	char *password;  /* wiped when freed */
 	enum xmuc_state state;
 	int64_t since;   /* rejoin: ask for history from this time; 0: maxstanzas */
-	char *since_id;  /* the message at `since` already seen: skipped */
+	GHashTable *since_ids; /* ids of messages at `since` already seen: skipped */
 	unsigned history; /* first join: messages of history to ask for */
 	char *last_id;   /* our last message (not a correction), for /correct */
 };
@@ -57,7 +57,8 @@ xmuc_room_free(gpointer p)
 	g_free(r->nick);
 	account_wipe(r->password);
 	g_free(r->last_id);
-	g_free(r->since_id);
+	if (r->since_ids != NULL)
+		g_hash_table_destroy(r->since_ids);
 	g_free(r);
 }
 
@@ -113,7 +114,14 @@ xmuc_seed(struct session *s, const char *account)
 		struct room *room = l->data;
 		struct xmuc_room *r = xmuc_add(s, room->jid, room->nick, room->password);
 		r->since = room->last_stamp;
-		r->since_id = g_strdup(room->last_id);
+		if (g_hash_table_size(room->last_ids) > 0) {
+			GHashTableIter it;
+			gpointer k;
+			r->since_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			g_hash_table_iter_init(&it, room->last_ids);
+			while (g_hash_table_iter_next(&it, &k, NULL))
+				g_hash_table_add(r->since_ids, g_strdup(k));
+		}
 		r->history = (unsigned)settings_int("muc_history");
 	}
 	g_list_free(all);
@@ -501,8 +509,9 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 			ev->u.room.text = g_strdup("");
 		session_emit(s, ev);
 		/* the subject ends the history a join brings */
-		g_free(r->since_id);
-		r->since_id = NULL;
+		if (r->since_ids != NULL)
+			g_hash_table_destroy(r->since_ids);
+		r->since_ids = NULL;
 		jid_free(j);
 		return true;
 	}
@@ -510,7 +519,8 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 		jid_free(j);
 		return true;
 	}
-	if (r->since_id != NULL && g_strcmp0(xmpp_stanza_get_id(m), r->since_id) == 0 &&
+	if (r->since_ids != NULL && xmpp_stanza_get_id(m) != NULL &&
+	    g_hash_table_contains(r->since_ids, xmpp_stanza_get_id(m)) &&
 	    xmpp_stanza_get_child_by_name_and_ns(m, "delay", NS_DELAY) != NULL) {
 		/* history from the second we last saw: this one we have */
 		xmpp_free(s->ctx, body);
@@ -591,8 +601,9 @@ xmuc_do_join(struct session *s, void *arg)
 	}
 	r = xmuc_add(s, q->room, q->nick, q->password);
 	r->since = 0;
-	g_free(r->since_id);
-	r->since_id = NULL;
+	if (r->since_ids != NULL)
+		g_hash_table_destroy(r->since_ids);
+	r->since_ids = NULL;
 	r->history = (unsigned)settings_int("muc_history");
 	if (!s->presence_sent) {
 		r->state = XMUC_WANTED; /* xmuc_rejoin sends it */

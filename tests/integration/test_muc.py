@@ -129,6 +129,10 @@ def test_history_on_join_once(ctx):
     bodies = [e["body"] for e in n.events("message", since=m)]
     assert bodies == ["old 0", "old 1", "old 2"], bodies
 
+    # one seen live, in the same second as the last history message
+    bob.send_groupchat(room, "seen live")
+    n.wait("message", since=m, body="seen live")
+
     # reconnecting joins again, with only what was missed
     m = n.mark()
     n.cmd("/disconnect")
