@@ -137,7 +137,7 @@ struct event {
 			char *id;   /* the id of the message we sent */
 		} receipt;
 		struct {
-			char *jid; /* bare */
+			char *jid; /* bare, or ROOM/NICK: a room occupant */
 		} chat;
 		struct {
 			char *room; /* bare JID */

@@ -25,7 +25,17 @@ cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
 		/* open (or focus) the chat: the front ends show it */
 		struct event *ev = event_new(EV_CHAT_OPEN,
 		    ctx->account != NULL ? ctx->account->name : NULL);
-		ev->u.chat.jid = jid_bare(argv[0]);
+		char *bare = jid_bare(argv[0]);
+		/* an occupant of a room we are in: the private chat, by full JID */
+		if (ctx->account != NULL && muc_is_room(ctx->account->name, bare) &&
+		    strcmp(bare, argv[0]) != 0) {
+			struct jid *j = jid_parse(argv[0], NULL);
+			ev->u.chat.jid = g_strdup(j->full);
+			jid_free(j);
+			g_free(bare);
+		} else {
+			ev->u.chat.jid = bare;
+		}
 		cmd_set_last_target(ev->u.chat.jid);
 		bus_emit_free(ev);
 		return 0;

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "natter/account.h"
+#include "natter/muc.h"
 #include "natter/roster.h"
 #include "natter/settings.h"
 #include "natter/text.h"
@@ -144,6 +145,10 @@ draw_nick(const struct line *l)
 		return g_strdup_printf("* %s ", l->nick != NULL ? l->nick : "?");
 	case LINE_ERROR:
 		return g_strdup("!! ");
+	case LINE_JOIN:
+		return g_strdup("--> ");
+	case LINE_PART:
+		return g_strdup("<-- ");
 	default:
 		return g_strdup("-- ");
 	}
@@ -214,6 +219,12 @@ draw_line(WINDOW *win, struct line *l, int y, int skip, int count, int width)
 	case LINE_INFO:
 		text_attr = theme_attr(THEME_MAIN_INFO);
 		break;
+	case LINE_JOIN:
+		text_attr = theme_attr(THEME_MAIN_JOIN);
+		break;
+	case LINE_PART:
+		text_attr = theme_attr(THEME_MAIN_PART);
+		break;
 	default:
 		text_attr = (l->flags & LINE_HIGHLIGHT) ? theme_attr(THEME_MAIN_HIGHLIGHT) : base;
 	}
@@ -234,8 +245,8 @@ draw_line(WINDOW *win, struct line *l, int y, int skip, int count, int width)
 				wattrset(win, theme_attr(THEME_MAIN_NICK_SELF));
 			else if (l->nick_colour >= 0)
 				wattrset(win, theme_fg_attr(l->nick_colour, THEME_MAIN_NICK));
-			else if (l->kind == LINE_INFO || l->kind == LINE_ERROR)
-				wattrset(win, text_attr);
+			else if (l->kind != LINE_MSG_IN && l->kind != LINE_ACTION_IN)
+				wattrset(win, text_attr); /* info, errors, joins, parts */
 			else
 				wattrset(win, theme_attr(THEME_MAIN_NICK));
 			waddstr(win, nick);
@@ -327,6 +338,78 @@ draw_main(void)
 	wnoutrefresh(win);
 }
 
+/* The title of a room: its JID, our nick, the occupant count, the subject. */
+static void
+draw_title_room(GString *t, const struct win *w)
+{
+	const struct room *r = muc_find(w->account, w->jid);
+	char *s;
+
+	g_string_append(t, w->jid);
+	if (r == NULL) {
+		g_string_append(t, " — not in the room");
+		return;
+	}
+	s = text_sanitize(r->nick, -1, 0);
+	g_string_append_printf(t, " as %s", s);
+	g_free(s);
+	if (!r->joined) {
+		const struct account *acc = account_find(w->account);
+		g_string_append(t, acc != NULL && acc->state == ACC_ONLINE ? " — joining…"
+		    : " — offline: joined again when the account connects");
+		return;
+	}
+	g_string_append_printf(t, " — %u %s", g_hash_table_size(r->occupants),
+	    g_hash_table_size(r->occupants) == 1 ? "occupant" : "occupants");
+	if (r->subject != NULL && *r->subject != '\0') {
+		/* a subject of several lines shows as one */
+		s = text_sanitize(r->subject, -1, TEXT_KEEP_NEWLINE);
+		g_strdelimit(s, "\n", ' ');
+		g_string_append_printf(t, " — %s", s);
+		g_free(s);
+	}
+}
+
+/* The title of a private chat with a room's occupant: "nick in room". */
+static void
+draw_title_occupant(GString *t, const struct win *w)
+{
+	const char *slash = strchr(w->jid, '/');
+	char *room = g_strndup(w->jid, (gsize)(slash - w->jid));
+	const struct occupant *o = muc_occupant(muc_find(w->account, room), slash + 1);
+
+	g_string_append_printf(t, "%s in %s — %s", slash + 1, room,
+	    o != NULL ? presence_show_name(o->show) : "not in the room");
+	if (o != NULL && o->status != NULL) {
+		char *st = text_sanitize(o->status, -1, 0);
+		g_string_append_printf(t, ": %s", st);
+		g_free(st);
+	}
+	g_free(room);
+}
+
+/* The title of a chat: the contact's JID, name, presence and status. */
+static void
+draw_title_chat(GString *t, const struct win *w)
+{
+	const struct account *acc = account_find(w->account);
+	const struct contact *c = acc != NULL ? roster_find(acc->roster, w->jid) : NULL;
+	const struct contact_resource *r = c != NULL ? roster_best(c) : NULL;
+
+	g_string_append(t, w->jid);
+	if (c != NULL && c->name != NULL) {
+		char *n = text_sanitize(c->name, -1, 0);
+		g_string_append_printf(t, " (%s)", n);
+		g_free(n);
+	}
+	g_string_append_printf(t, " — %s", presence_show_name(r != NULL ? r->show : PRES_OFFLINE));
+	if (r != NULL && r->status != NULL) {
+		char *st = text_sanitize(r->status, -1, 0);
+		g_string_append_printf(t, ": %s", st);
+		g_free(st);
+	}
+}
+
 static void
 draw_title(void)
 {
@@ -334,27 +417,16 @@ draw_title(void)
 	GString *t = g_string_new(" ");
 	char *cut;
 
-	if (w->kind == WIN_CONSOLE) {
+	if (w->kind == WIN_CONSOLE)
 		g_string_append(t, "natter — console");
-	} else {
-		const struct account *acc = account_find(w->account);
-		const struct contact *c = acc != NULL ? roster_find(acc->roster, w->jid) : NULL;
-		const struct contact_resource *r = c != NULL ? roster_best(c) : NULL;
-		g_string_append(t, w->jid);
-		if (c != NULL && c->name != NULL) {
-			char *n = text_sanitize(c->name, -1, 0);
-			g_string_append_printf(t, " (%s)", n);
-			g_free(n);
-		}
-		g_string_append_printf(t, " — %s", presence_show_name(r != NULL ? r->show : PRES_OFFLINE));
-		if (r != NULL && r->status != NULL) {
-			char *st = text_sanitize(r->status, -1, 0);
-			g_string_append_printf(t, ": %s", st);
-			g_free(st);
-		}
-		if (w->chatstate != NULL)
-			g_string_append_printf(t, "   [%s…]", w->chatstate);
-	}
+	else if (w->kind == WIN_ROOM)
+		draw_title_room(t, w);
+	else if (strchr(w->jid, '/') != NULL)
+		draw_title_occupant(t, w);
+	else
+		draw_title_chat(t, w);
+	if (w->kind == WIN_CHAT && w->chatstate != NULL)
+		g_string_append_printf(t, "   [%s…]", w->chatstate);
 	{
 		/* its parts are sanitized already; the whole again, to be sure */
 		char *safe = text_sanitize(t->str, -1, 0);
@@ -442,6 +514,15 @@ draw_sep(void)
 }
 
 void
+draw_pane_scroll(int rows)
+{
+	if (win_current()->kind == WIN_ROOM)
+		pane_occupants_scroll(rows);
+	else
+		pane_roster_scroll(rows);
+}
+
+void
 draw_screen(unsigned parts)
 {
 	if (d.main == NULL)
@@ -452,7 +533,11 @@ draw_screen(unsigned parts)
 		draw_main();
 	if ((parts & UI_ROSTER) && d.roster != NULL) {
 		draw_sep();
-		pane_roster_draw(d.roster, d.main_h, getmaxx(d.roster));
+		/* a room shows its occupants where the roster is */
+		if (win_current()->kind == WIN_ROOM)
+			pane_occupants_draw(d.roster, d.main_h, getmaxx(d.roster));
+		else
+			pane_roster_draw(d.roster, d.main_h, getmaxx(d.roster));
 		wnoutrefresh(d.roster);
 	}
 	if (parts & UI_STATUS)

@@ -17,6 +17,7 @@
 #include "natter/app.h"
 #include "natter/cmd.h"
 #include "natter/loop.h"
+#include "natter/muc.h"
 #include "natter/settings.h"
 #include "natter/text.h"
 #include "theme.h"
@@ -244,14 +245,14 @@ input_key_pgdn(int count, int key)
 static int
 input_key_roster_up(int count, int key)
 {
-	pane_roster_scroll(-MAX(1, draw_main_height() - 2));
+	draw_pane_scroll(-MAX(1, draw_main_height() - 2));
 	return 0;
 }
 
 static int
 input_key_roster_down(int count, int key)
 {
-	pane_roster_scroll(MAX(1, draw_main_height() - 2));
+	draw_pane_scroll(MAX(1, draw_main_height() - 2));
 	return 0;
 }
 
@@ -285,7 +286,42 @@ input_complete_gen(const char *text, int state)
 	return strdup(g_ptr_array_index(matches, match_next++));
 }
 
-/* Complete the word before the cursor from the command table. */
+/* True while the matches are nicks, which end in ':' at the line's start. */
+static bool nick_matches;
+
+/* The nicks of room window w that start with text, ignoring case (ours
+ * left out); at the start of the line each with a ':' (readline adds the
+ * space). */
+static GPtrArray *
+input_complete_nicks(struct win *w, const char *text, int start)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	struct room *r = muc_find(w->account, w->jid);
+	char *prefix = g_utf8_casefold(text, -1);
+	GHashTableIter it;
+	gpointer v;
+
+	if (r == NULL)
+		goto done;
+	g_hash_table_iter_init(&it, r->occupants);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct occupant *o = v;
+		char *fold;
+		if (o->self || g_strcmp0(o->nick, r->nick) == 0)
+			continue;
+		fold = g_utf8_casefold(o->nick, -1);
+		if (g_str_has_prefix(fold, prefix))
+			g_ptr_array_add(out, start == 0 ? g_strconcat(o->nick, ":", NULL)
+			                                : g_strdup(o->nick));
+		g_free(fold);
+	}
+done:
+	g_free(prefix);
+	return out;
+}
+
+/* Complete the word before the cursor: in a room a plain line completes
+ * nicks, anything else from the command table. */
 static char **
 input_complete(const char *text, int start, int end)
 {
@@ -295,7 +331,13 @@ input_complete(const char *text, int start, int end)
 	rl_attempted_completion_over = 1;
 	if (matches != NULL)
 		g_ptr_array_free(matches, TRUE);
-	matches = cmd_complete(rl_line_buffer, (size_t)start, (size_t)end, acc);
+	nick_matches = w->kind == WIN_ROOM && rl_line_buffer[0] != '/';
+	/* nicks match whatever their case; command words as typed */
+	rl_variable_bind("completion-ignore-case", nick_matches ? "on" : "off");
+	if (nick_matches)
+		matches = input_complete_nicks(w, text, start);
+	else
+		matches = cmd_complete(rl_line_buffer, (size_t)start, (size_t)end, acc);
 	return rl_completion_matches(text, input_complete_gen);
 }
 
@@ -305,8 +347,13 @@ input_show_matches(char **list, int n, int max)
 {
 	GString *s = g_string_new(NULL);
 
-	for (int i = 1; i <= n; i++)
-		g_string_append_printf(s, "%s%s", i > 1 ? "  " : "", list[i]);
+	for (int i = 1; i <= n; i++) {
+		size_t len = strlen(list[i]);
+		/* a nick without the ':' it gets at the start of the line */
+		if (nick_matches && len > 0 && list[i][len - 1] == ':')
+			len--;
+		g_string_append_printf(s, "%s%.*s", i > 1 ? "  " : "", (int)len, list[i]);
+	}
 	win_add(win_current(), LINE_INFO, 0, NULL, s->str, NULL);
 	g_string_free(s, TRUE);
 }
@@ -347,7 +394,7 @@ input_mouse(const char *seq)
 	if (sscanf(seq, "\033[<%d;%d;%d", &b, &x, &y) != 3 || (b & ~3) != 64)
 		return;
 	if (x - 1 > draw_main_width())
-		pane_roster_scroll((b & 1) ? 3 : -3);
+		draw_pane_scroll((b & 1) ? 3 : -3);
 	else
 		win_scroll(win_current(), (b & 1) ? -3 : 3, draw_main_width());
 }
@@ -425,7 +472,7 @@ input_prompt(void)
 {
 	if (rl_display_prompt != NULL && *rl_display_prompt != '\0')
 		return rl_display_prompt;
-	return win_current()->kind == WIN_CHAT ? "> " : "[natter] ";
+	return win_current()->kind != WIN_CONSOLE ? "> " : "[natter] ";
 }
 
 void

@@ -17,7 +17,23 @@
 #include "natter/account.h"
 #include "natter/cmd.h"
 #include "natter/jid.h"
+#include "natter/muc.h"
 #include "ui.h"
+
+/* The window of jid on account (opened when needed): a room's, a private
+ * chat's with a room's occupant (room@host/nick), else a chat's. */
+static struct win *
+ui_cmd_win_of(const char *account, const struct jid *j)
+{
+	struct win *w = win_room(account, j->bare, false);
+	bool room = w != NULL || muc_is_room(account, j->bare);
+
+	if (room && j->resource != NULL)
+		return win_chat(account, j->full, true);
+	if (room)
+		return w != NULL ? w : win_room(account, j->bare, true);
+	return win_chat(account, j->bare, true);
+}
 
 static int
 ui_cmd_win(struct cmd_ctx *ctx, int argc, char **argv)
@@ -31,16 +47,15 @@ ui_cmd_win(struct cmd_ctx *ctx, int argc, char **argv)
 		if (w == NULL)
 			return cmd_error(ctx, "no window %ld (/wins lists them)", n);
 	} else {
-		char *bare = jid_bare(argv[0]);
-		const char *why;
-		if (bare == NULL || !jid_valid(argv[0], &why))
+		struct jid *j = jid_parse(argv[0], NULL);
+		if (j == NULL)
 			return cmd_error(ctx, "'%s' is neither a window number nor a JID", argv[0]);
 		if (ctx->account == NULL) {
-			g_free(bare);
+			jid_free(j);
 			return cmd_error(ctx, "no account: add one with /account add NAME JID");
 		}
-		w = win_chat(ctx->account->name, bare, true);
-		g_free(bare);
+		w = ui_cmd_win_of(ctx->account->name, j);
+		jid_free(j);
 	}
 	win_focus(w);
 	return 0;
@@ -53,6 +68,12 @@ ui_cmd_close(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (w->kind == WIN_CONSOLE)
 		return cmd_error(ctx, "the console stays open (/quit leaves natter)");
+	if (w->kind == WIN_ROOM && muc_find(w->account, w->jid) != NULL) {
+		/* closing a room's window leaves the room */
+		char *leave = g_strdup_printf("/leave %s", w->jid);
+		cmd_run_in(leave, account_find(w->account), w->jid);
+		g_free(leave);
+	}
 	win_close(w);
 	return 0;
 }
@@ -133,13 +154,14 @@ ui_cmd_editor(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd ui_cmd_table[] = {
 	{ .name = "win",
 	  .args = { { "N|JID", COMPLETE_JID, 0, NULL } },
-	  .summary = "Go to window N, or to the chat with JID (opening it).",
+	  .summary = "Go to window N, or to the chat or room with JID (opening it).",
 	  .help = "Alt-1 ... Alt-0 go to windows 1-10, Alt-Left and Alt-Right to the\n"
 	          "previous and next.  Window 1 is the console.",
 	  .examples = { "/win 2", "/win bob@example.org" },
 	  .fn = ui_cmd_win },
 	{ .name = "close",
 	  .summary = "Close the current window (not the console).",
+	  .help = "Closing a room's window leaves the room (/leave).",
 	  .fn = ui_cmd_close },
 	{ .name = "wins",
 	  .summary = "List the windows.",

@@ -21,6 +21,7 @@
 #include "natter/cmd.h"
 #include "natter/jid.h"
 #include "natter/loop.h"
+#include "natter/muc.h"
 #include "natter/roster.h"
 #include "natter/settings.h"
 #include "natter/text.h"
@@ -85,137 +86,6 @@ ui_alert(struct win *w)
 	ui_dirty(UI_STATUS);
 }
 
-/* The nick shown for a contact: the roster name, else the localpart. */
-static char *
-ui_contact_nick(const struct account *acc, const char *bare)
-{
-	const struct contact *c = acc != NULL ? roster_find(acc->roster, bare) : NULL;
-	const char *at;
-
-	if (c != NULL && c->name != NULL && *c->name != '\0')
-		return g_strdup(c->name);
-	at = strchr(bare, '@');
-	return at != NULL ? g_strndup(bare, (gsize)(at - bare)) : g_strdup(bare);
-}
-
-/* Our own nick in chats of acc. */
-static char *
-ui_self_nick(const struct account *acc)
-{
-	const char *at;
-
-	if (acc == NULL)
-		return g_strdup("me");
-	if (acc->nick != NULL)
-		return g_strdup(acc->nick);
-	at = strchr(acc->jid, '@');
-	return g_strndup(acc->jid, at != NULL ? (gsize)(at - acc->jid) : strlen(acc->jid));
-}
-
-/* True when body mentions nick as a word. */
-static bool
-ui_mentions(const char *body, const char *nick)
-{
-	size_t n = strlen(nick);
-
-	for (const char *p = body; n > 0 && (p = strstr(p, nick)) != NULL; p += n) {
-		bool start = p == body || !g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(p)));
-		bool end = p[n] == '\0' || !g_unichar_isalnum(g_utf8_get_char(p + n));
-		if (start && end)
-			return true;
-	}
-	return false;
-}
-
-static void
-ui_on_message(const struct event *ev)
-{
-	const struct account *acc = account_find(ev->account);
-	const char *peer = ev->u.message.out ? ev->u.message.to : ev->u.message.from;
-	char *bare = jid_bare(peer);
-	struct win *w;
-	struct line *l;
-	bool action = g_str_has_prefix(ev->u.message.body, "/me ");
-	const char *text = action ? ev->u.message.body + 4 : ev->u.message.body;
-	char *nick;
-
-	if (bare == NULL)
-		return;
-	w = win_chat(ev->account, bare, true);
-	if (ev->u.message.replace_id != NULL &&
-	    (l = win_find_id(w, ev->u.message.replace_id)) != NULL &&
-	    (l->kind == LINE_MSG_OUT || l->kind == LINE_ACTION_OUT) == ev->u.message.out) {
-		/* a correction replaces the line in place */
-		g_free(l->text);
-		l->text = text_sanitize(text, -1, TEXT_KEEP_NEWLINE);
-		l->flags |= LINE_CORRECTED;
-		l->rows_width = 0;
-		if (w == win_current())
-			ui_dirty(UI_MAIN);
-		g_free(bare);
-		return;
-	}
-	nick = ev->u.message.out ? ui_self_nick(acc) : ui_contact_nick(acc, bare);
-	l = win_add(w, ev->u.message.out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
-	                                 : (action ? LINE_ACTION_IN : LINE_MSG_IN),
-	    ev->u.message.stamp, nick, text, ev->u.message.id);
-	if (settings_bool("nick_colors") && !ev->u.message.out)
-		l->nick_colour = text_color_xterm256(bare);
-	if (!ev->u.message.out) {
-		g_free(w->chatstate);
-		w->chatstate = NULL;
-		if (w != win_current()) {
-			/* a direct message always highlights */
-			w->unread++;
-			w->highlight = true;
-			l->flags |= LINE_HIGHLIGHT;
-			ui_alert(w);
-		} else {
-			char *self = ui_self_nick(acc);
-			if (ui_mentions(text, self))
-				l->flags |= LINE_HIGHLIGHT;
-			g_free(self);
-		}
-	}
-	if (w == win_current())
-		ui_dirty(UI_TITLE);
-	ui_dirty(UI_STATUS | UI_ROSTER);
-	g_free(nick);
-	g_free(bare);
-}
-
-static void
-ui_on_receipt(const struct event *ev)
-{
-	char *bare = jid_bare(ev->u.receipt.from);
-	struct win *w = bare != NULL ? win_chat(ev->account, bare, false) : NULL;
-	struct line *l = w != NULL ? win_find_id(w, ev->u.receipt.id) : NULL;
-
-	if (l != NULL) {
-		l->flags |= LINE_DELIVERED;
-		if (w == win_current())
-			ui_dirty(UI_MAIN);
-	}
-	g_free(bare);
-}
-
-static void
-ui_on_chatstate(const struct event *ev)
-{
-	char *bare = jid_bare(ev->u.chatstate.from);
-	struct win *w = bare != NULL ? win_chat(ev->account, bare, false) : NULL;
-
-	if (w != NULL) {
-		g_free(w->chatstate);
-		w->chatstate = g_strcmp0(ev->u.chatstate.state, "active") == 0 ||
-		    g_strcmp0(ev->u.chatstate.state, "gone") == 0
-		    ? NULL : text_sanitize(ev->u.chatstate.state, -1, 0);
-		if (w == win_current())
-			ui_dirty(UI_TITLE);
-	}
-	g_free(bare);
-}
-
 /* A line of text in the console (or the window of the running command). */
 static void
 ui_say(enum line_kind kind, const char *account, const char *fmt, ...)
@@ -239,24 +109,52 @@ ui_say(enum line_kind kind, const char *account, const char *fmt, ...)
 	g_free(text);
 }
 
+/* An error: in the room or chat it concerns, else where the command ran. */
+static void
+ui_on_error(const struct event *ev)
+{
+	const char *jid = ev->u.error.jid;
+	char *bare = jid != NULL ? jid_bare(jid) : NULL;
+	struct win *w = bare != NULL ? win_room(ev->account, bare, false) : NULL;
+
+	if (w != NULL && ev->u.error.id != NULL && strchr(jid, '/') != NULL)
+		w = NULL; /* a bounced private message to an occupant */
+	if (w == NULL && ev->u.error.id != NULL && bare != NULL) {
+		/* a bounced message: say so in its chat */
+		char *key = ui_chat_key(ev->account, jid);
+		w = win_chat(ev->account, key != NULL ? key : bare, true);
+		g_free(key);
+	}
+	if (w != NULL) {
+		win_add(w, LINE_ERROR, 0, NULL, ev->u.error.message, NULL);
+		if (w != win_current()) {
+			w->unread++;
+			ui_dirty(UI_STATUS);
+		}
+	} else {
+		ui_say(LINE_ERROR, NULL, "%s", ev->u.error.message);
+	}
+	g_free(bare);
+}
+
 static void
 ui_on_event(const struct event *ev, void *unused)
 {
 	switch (ev->type) {
 	case EV_MESSAGE:
-		ui_on_message(ev);
+		ui_chat_on_message(ev);
 		break;
 	case EV_RECEIPT:
-		ui_on_receipt(ev);
+		ui_chat_on_receipt(ev);
 		break;
 	case EV_CHAT_OPEN:
 		if (ev->account != NULL)
-			win_focus(win_chat(ev->account, ev->u.chat.jid, true));
+			ui_chat_open(ev->account, ev->u.chat.jid);
 		else
 			ui_say(LINE_ERROR, NULL, "no account: add one with /account add NAME JID");
 		break;
 	case EV_CHATSTATE:
-		ui_on_chatstate(ev);
+		ui_chat_on_chatstate(ev);
 		break;
 	case EV_PRESENCE:
 	case EV_ROSTER:
@@ -275,6 +173,8 @@ ui_on_event(const struct event *ev, void *unused)
 	case EV_DISCONNECTED:
 		ui_say(ev->u.disconnected.kind == DISC_USER ? LINE_INFO : LINE_ERROR, ev->account,
 		    "%s", ev->u.disconnected.reason);
+		ui_chat_rooms_disconnected(ev->account,
+		    ev->u.disconnected.kind == DISC_USER ? LINE_INFO : LINE_ERROR);
 		pane_roster_changed();
 		ui_dirty(UI_STATUS | UI_ROSTER | UI_TITLE);
 		break;
@@ -291,15 +191,16 @@ ui_on_event(const struct event *ev, void *unused)
 		ui_say(LINE_INFO, NULL, "%s", ev->u.info.message);
 		break;
 	case EV_ERROR:
-		if (ev->u.error.id != NULL && ev->u.error.jid != NULL) {
-			/* a bounced message: say so in its chat */
-			char *bare = jid_bare(ev->u.error.jid);
-			struct win *w = bare != NULL ? win_chat(ev->account, bare, true) : win_console();
-			win_add(w, LINE_ERROR, 0, NULL, ev->u.error.message, NULL);
-			g_free(bare);
-		} else {
-			ui_say(LINE_ERROR, NULL, "%s", ev->u.error.message);
-		}
+		ui_on_error(ev);
+		break;
+	case EV_JOINING:
+	case EV_JOINED:
+	case EV_SUBJECT:
+	case EV_LEFT:
+		ui_chat_on_room(ev);
+		break;
+	case EV_OCCUPANT:
+		ui_chat_on_occupant(ev);
 		break;
 	default:
 		break;
@@ -314,8 +215,17 @@ ui_run_line(const char *line)
 	struct account *acc = w->account != NULL ? account_find(w->account) : NULL;
 
 	ui.cmd_win = w;
-	cmd_run_in(line, acc, w->kind == WIN_CHAT ? w->jid : NULL);
+	/* a plain line goes to the chat or room of the window: a room's bare
+	 * JID, an occupant's full JID for a private chat */
+	cmd_run_in(line, acc, w->kind != WIN_CONSOLE ? w->jid : NULL);
 	ui.cmd_win = NULL;
+}
+
+void
+ui_win_closed(struct win *w)
+{
+	if (ui.cmd_win == w)
+		ui.cmd_win = NULL;
 }
 
 static void
@@ -499,6 +409,7 @@ ui_stop(void)
 	input_stop();
 	draw_free();
 	pane_roster_free();
+	pane_occupants_free();
 	endwin();
 	delscreen(ui.screen);
 	win_free_all();

@@ -17,7 +17,9 @@
 #include "natter/cmd.h"
 #include "natter/event.h"
 
-enum win_kind { WIN_CONSOLE, WIN_CHAT };
+/* A chat's jid is a bare JID, or room@host/nick for a private chat with
+ * a room's occupant; a room's is the room's bare JID. */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_ROOM };
 
 enum line_kind {
 	LINE_INFO,     /* command output, status */
@@ -25,7 +27,9 @@ enum line_kind {
 	LINE_MSG_IN,
 	LINE_MSG_OUT,
 	LINE_ACTION_IN,  /* /me */
-	LINE_ACTION_OUT
+	LINE_ACTION_OUT,
+	LINE_JOIN,     /* someone came into a room */
+	LINE_PART      /* someone left a room */
 };
 
 #define LINE_DELIVERED 0x1  /* a receipt came back */
@@ -50,7 +54,7 @@ struct win {
 	int num;
 	enum win_kind kind;
 	char *account;     /* NULL for the console */
-	char *jid;         /* bare JID of the chat */
+	char *jid;         /* bare JID of the chat or room (see win_kind) */
 	char *name;        /* what the status bar shows */
 	GQueue *lines;     /* struct line, oldest first */
 	uint64_t next_seq;
@@ -60,6 +64,11 @@ struct win {
 	char *chatstate;   /* the peer's latest state, or NULL */
 	char *history;     /* readline history state, while not current */
 	void *hist_state;
+	/* rooms only: the nicks present as this window has shown them (so
+	 * that a presence change is not announced as a join), and whether
+	 * we are in the room */
+	GHashTable *nicks;
+	bool in_room;
 };
 
 /* win.c */
@@ -71,6 +80,8 @@ struct win *win_current(void);
 void win_focus(struct win *w);
 /* The chat window of account/jid; created (not focused) when create. */
 struct win *win_chat(const char *account, const char *jid, bool create);
+/* The window of room jid (bare) of account; created (not focused) when create. */
+struct win *win_room(const char *account, const char *jid, bool create);
 struct win *win_by_num(int num);
 /* Windows in number order. */
 GPtrArray *win_list(void);
@@ -105,6 +116,21 @@ void ui_alert(struct win *w);
 void ui_run_line(const char *line);
 /* Show the count of highlighted windows in the terminal title. */
 void ui_title_update(void);
+/* w is being closed: forget every reference to it. */
+void ui_win_closed(struct win *w);
+
+/* ui-chat.c: chat and room events into windows */
+void ui_chat_on_message(const struct event *ev);
+void ui_chat_on_receipt(const struct event *ev);
+void ui_chat_on_chatstate(const struct event *ev);
+void ui_chat_on_room(const struct event *ev);
+void ui_chat_on_occupant(const struct event *ev);
+void ui_chat_rooms_disconnected(const char *account, enum line_kind kind);
+/* Open and focus the chat (or room window) of jid. */
+void ui_chat_open(const char *account, const char *jid);
+/* The window key of a chat with jid (to free): its bare JID, or the full
+ * JID of a room's occupant; NULL when jid is not a JID. */
+char *ui_chat_key(const char *account, const char *jid);
 
 /* draw.c */
 void draw_layout(void);
@@ -116,13 +142,21 @@ int draw_main_height(void);
 void draw_clear(void *ncwin, unsigned long a);
 /* Screen rows line l takes in a main window width columns wide. */
 int draw_line_rows(struct line *l, int width);
+/* Scroll the right-hand pane shown now (roster or occupants) by rows. */
+void draw_pane_scroll(int rows);
 
 /* pane-roster.c */
 void pane_roster_draw(void *ncwin, int height, int width);
 void pane_roster_scroll(int rows);
 void pane_roster_changed(void);
-/* Unread count shown beside a contact. */
 void pane_roster_free(void);
+
+/* pane-occupants.c: the right-hand pane while a room is current */
+void pane_occupants_draw(void *ncwin, int height, int width);
+void pane_occupants_scroll(int rows);
+/* Rebuild at the next draw even if the room's gen looks unchanged. */
+void pane_occupants_changed(void);
+void pane_occupants_free(void);
 
 /* input.c */
 int input_start(void);

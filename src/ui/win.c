@@ -59,6 +59,8 @@ win_free(gpointer p)
 	g_free(w->jid);
 	g_free(w->name);
 	g_free(w->chatstate);
+	if (w->nicks != NULL)
+		g_hash_table_destroy(w->nicks);
 	g_free(w);
 }
 
@@ -114,16 +116,46 @@ win_focus(struct win *w)
 	ui_dirty(UI_ALL);
 }
 
-struct win *
-win_chat(const char *account, const char *jid, bool create)
+/* The window of kind for account/jid, or NULL. */
+static struct win *
+win_find(enum win_kind kind, const char *account, const char *jid)
 {
 	for (guint i = 0; i < wins->len; i++) {
 		struct win *w = g_ptr_array_index(wins, i);
-		if (w->kind == WIN_CHAT && g_strcmp0(w->account, account) == 0 &&
+		if (w->kind == kind && g_strcmp0(w->account, account) == 0 &&
 		    g_strcmp0(w->jid, jid) == 0)
 			return w;
 	}
-	return create ? win_new(WIN_CHAT, account, jid, jid) : NULL;
+	return NULL;
+}
+
+struct win *
+win_chat(const char *account, const char *jid, bool create)
+{
+	struct win *w = win_find(WIN_CHAT, account, jid);
+	const char *slash = jid != NULL ? strchr(jid, '/') : NULL;
+
+	if (w != NULL || !create)
+		return w;
+	/* a private chat with a room's occupant is named by the nick */
+	return win_new(WIN_CHAT, account, jid, slash != NULL && slash[1] != '\0' ? slash + 1 : jid);
+}
+
+struct win *
+win_room(const char *account, const char *jid, bool create)
+{
+	struct win *w = win_find(WIN_ROOM, account, jid);
+	const char *at = jid != NULL ? strchr(jid, '@') : NULL;
+	char *local;
+
+	if (w != NULL || !create)
+		return w;
+	/* named by the room's localpart, like a chat by its contact */
+	local = at != NULL && at != jid ? g_strndup(jid, (gsize)(at - jid)) : g_strdup(jid);
+	w = win_new(WIN_ROOM, account, jid, local);
+	w->nicks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_free(local);
+	return w;
 }
 
 struct win *
@@ -150,6 +182,7 @@ win_close(struct win *w)
 	if (previous == w)
 		previous = NULL;
 	input_history_free(w);
+	ui_win_closed(w);
 	g_ptr_array_remove(wins, w);
 	ui_dirty(UI_ALL);
 }
