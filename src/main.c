@@ -17,6 +17,7 @@
 #include "natter/headless.h"
 #include "natter/log.h"
 #include "natter/loop.h"
+#include "natter/capture.h"
 #include "natter/muc.h"
 #include "natter/roster.h"
 #include "natter/store.h"
@@ -119,6 +120,7 @@ main(int argc, char **argv)
 	account_init();
 	roster_init(); /* before the store: the store reads the roster it updates */
 	muc_init();    /* the models first: front ends read them on each event */
+	capture_init();
 	session_init(app.loop);
 	if (app.headless) {
 		headless_start(app.loop);
@@ -170,6 +172,7 @@ main(int argc, char **argv)
 		ui_stop();
 	bus_reset();
 	muc_free_all(NULL);
+	capture_free_all();
 	account_free_all();
 	loop_free(app.loop);
 	log_close();

@@ -31,6 +31,8 @@ enum cmd_complete {
 	COMPLETE_COMMAND,
 	COMPLETE_FILE,
 	COMPLETE_THEME,   /* theme names (the UI supplies them) */
+	COMPLETE_FILTER,  /* named console filters and "off" */
+	COMPLETE_TEMPLATE, /* /xml template names */
 	COMPLETE_KIND_COUNT
 };
 
@@ -64,6 +66,8 @@ struct cmd {
 	/* argv[0] is the first argument; argc counts the ones given. */
 	int (*fn)(struct cmd_ctx *ctx, int argc, char **argv);
 	const struct cmd *sub; /* subcommands, ending with a NULL name */
+	bool own_args;         /* with sub: a first word that names no subcommand
+	                        * is the command's own first argument */
 	bool needs_online;     /* refuse when the current account is offline */
 };
 

@@ -37,6 +37,14 @@
  *                                                     shutdown or error (a
  *                                                     disconnect says nothing per
  *                                                     room: rooms are rejoined)
+ *   EV_STANZA          stanza.out/xml/time/size       an element went over the wire
+ *                                                     (captured from libstrophe's log,
+ *                                                     credentials already removed)
+ *   EV_CONSOLE_OPEN    -                              /console [ACCOUNT]: show the
+ *                                                     raw-stanza console
+ *   EV_EDIT            edit.text/command              edit text in $EDITOR, then run
+ *                                                     "command RESULT" (front ends
+ *                                                     with a terminal)
  *   EV_ACCOUNT_ADDED   -                              /account add (internal)
  *   EV_SESSION_ENDED   -                              thread done (internal)
  */
@@ -65,6 +73,9 @@ enum event_type {
 	EV_OCCUPANT,
 	EV_SUBJECT,
 	EV_LEFT,
+	EV_STANZA,
+	EV_CONSOLE_OPEN,
+	EV_EDIT,
 	EV_ACCOUNT_ADDED,
 	EV_SESSION_ENDED,
 	EV_COUNT
@@ -159,6 +170,16 @@ struct event {
 			bool self;         /* this is us */
 			bool initial;      /* part of the list a room sends as we join */
 		} occupant;
+		struct {
+			bool out;      /* sent by us */
+			char *xml;     /* one element (or stream header), redacted */
+			int64_t time;  /* microseconds since the epoch, UTC */
+			size_t size;   /* bytes as logged, before redaction */
+		} stanza;
+		struct {
+			char *text;    /* what the editor starts with */
+			char *command; /* e.g. "/xml": run with the edited text */
+		} edit;
 		struct {
 			char *command, *message;
 		} info;

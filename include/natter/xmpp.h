@@ -68,6 +68,12 @@ int xmuc_subject(struct account *acc, const char *room, const char *subject);
 /* Ask to change our nick in room; EV_OCCUPANT (self, new_nick) or EV_ERROR. */
 int xmuc_nick(struct account *acc, const char *room, const char *nick);
 
+/* The console: send xml (one element, already checked with stanza_check)
+ * as it is.  The element is captured (EV_STANZA) like any other. */
+int xconsole_send(struct account *acc, const char *xml);
+/* A new random id for an element the user sends (to free). */
+char *xconsole_id(void);
+
 /* Features we announce in disco#info, sorted (for tests and /help). */
 const char *const *xdisco_features(void);
 

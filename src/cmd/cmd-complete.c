@@ -8,9 +8,11 @@
 
 #include "natter/account.h"
 #include "natter/cmd.h"
+#include "natter/capture.h"
 #include "natter/muc.h"
 #include "natter/roster.h"
 #include "natter/settings.h"
+#include "cmd-families.h"
 
 static void (*sources[COMPLETE_KIND_COUNT])(const char *prefix, GPtrArray *out);
 
@@ -69,6 +71,18 @@ cmd_complete_kind(GPtrArray *out, const struct cmd_arg *arg, const char *prefix,
 				cmd_complete_add(out, ((struct room *)l->data)->jid, prefix);
 			g_list_free(rooms);
 		}
+		break;
+	case COMPLETE_FILTER: {
+		GList *names = capture_filter_names();
+		cmd_complete_add(out, "off", prefix);
+		cmd_complete_add(out, "define", prefix);
+		for (GList *l = names; l != NULL; l = l->next)
+			cmd_complete_add(out, l->data, prefix);
+		g_list_free(names);
+		break;
+	}
+	case COMPLETE_TEMPLATE:
+		cmd_console_templates(prefix, out);
 		break;
 	case COMPLETE_SETTING:
 		for (const struct setting *s = settings_table(); s->name != NULL; s++)

@@ -9,6 +9,11 @@ extern const struct cmd cmd_account_table[]; /* cmd-account.c: account, connect,
 extern const struct cmd cmd_chat_table[];    /* cmd-chat.c: msg, correct, status */
 extern const struct cmd cmd_roster_table[];  /* cmd-roster.c: roster */
 extern const struct cmd cmd_muc_table[];     /* cmd-muc.c: join, leave, topic, nick */
+extern const struct cmd cmd_console_table[]; /* cmd-console.c: console, xml */
+
+/* Add the /xml template names that start with prefix to out (strings to
+ * g_free). */
+void cmd_console_templates(const char *prefix, GPtrArray *out);
 
 /* Remember the JID of the last chat a message went to (cmd_last_target). */
 void cmd_set_last_target(const char *jid);

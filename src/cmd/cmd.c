@@ -22,6 +22,7 @@ static const struct cmd *families[16] = {
 	cmd_chat_table,
 	cmd_roster_table,
 	cmd_muc_table,
+	cmd_console_table,
 };
 
 static struct cmd all_cmds[96];
@@ -229,6 +230,11 @@ cmd_dispatch(const struct cmd *c, const char *name, const char *p, struct cmd_ct
 			g_free(word);
 			return c->fn(ctx, 0, argv);
 		}
+		if (s == NULL && c->fn != NULL && c->own_args) {
+			/* no subcommand: the command's own arguments ("/xml <iq/>") */
+			g_free(word);
+			goto own_args;
+		}
 		if (s == NULL) {
 			GString *names = g_string_new(NULL);
 			for (const struct cmd *x = c->sub; x->name != NULL; x++)
@@ -249,6 +255,7 @@ cmd_dispatch(const struct cmd *c, const char *name, const char *p, struct cmd_ct
 		return rc;
 	}
 
+own_args:
 	for (int i = 0; i < CMD_MAX_ARGS && c->args[i].name != NULL; i++) {
 		if (!(c->args[i].flags & CMD_ARG_OPTIONAL))
 			min = i + 1;

@@ -26,6 +26,9 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_OCCUPANT] = "occupant",
 	[EV_SUBJECT] = "subject",
 	[EV_LEFT] = "left",
+	[EV_STANZA] = "stanza",
+	[EV_CONSOLE_OPEN] = "console_open",
+	[EV_EDIT] = "edit",
 	[EV_ACCOUNT_ADDED] = "account_added",
 	[EV_SESSION_ENDED] = "session_ended",
 };
@@ -130,6 +133,13 @@ event_free(struct event *ev)
 		g_free(ev->u.occupant.new_nick);
 		g_free(ev->u.occupant.why);
 		g_free(ev->u.occupant.reason);
+		break;
+	case EV_STANZA:
+		g_free(ev->u.stanza.xml);
+		break;
+	case EV_EDIT:
+		g_free(ev->u.edit.text);
+		g_free(ev->u.edit.command);
 		break;
 	case EV_INFO:
 		g_free(ev->u.info.command);

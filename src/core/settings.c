@@ -18,6 +18,8 @@ static const struct setting settings[] = {
 	  "Seconds natter waits for the answer to a keepalive ping before it calls the connection dead." },
 	{ "iq_timeout", SETTING_INT, "60", 1, 3600,
 	  "Seconds natter waits for the reply to a request before reporting it unanswered." },
+	{ "console_buffer", SETTING_INT, "5000", 100, 1000000,
+	  "Elements of protocol traffic kept per account for the raw-stanza console (/console), shown or not." },
 	{ "debug_file", SETTING_STRING, "", 0, 0,
 	  "File to append a debug log to (protocol traffic with credentials removed); empty: no log." },
 	{ "muc_history", SETTING_INT, "20", 0, 1000,

@@ -14,6 +14,7 @@
 
 #include "natter/app.h"
 #include "natter/bus.h"
+#include "natter/capture.h"
 #include "natter/cmd.h"
 #include "natter/headless.h"
 #include "natter/loop.h"
@@ -184,6 +185,29 @@ headless_occupant(json_t *o, const struct event *ev)
 		headless_set(o, "reason", ev->u.occupant.reason);
 }
 
+static void
+headless_stanza(json_t *o, const struct event *ev)
+{
+	headless_set(o, "dir", ev->u.stanza.out ? "out" : "in");
+	headless_set(o, "xml", ev->u.stanza.xml);
+	json_object_set_new(o, "time", json_real((double)ev->u.stanza.time / 1e6));
+	json_object_set_new(o, "size", json_integer((json_int_t)ev->u.stanza.size));
+	{
+		/* the capture took it first: it is the newest entry */
+		uint64_t first, last;
+		const struct capture_entry *e;
+		capture_range(ev->account, &first, &last);
+		e = capture_get(ev->account, last);
+		if (e != NULL && e->time == ev->u.stanza.time) {
+			json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
+			if (e->pair != 0)
+				json_object_set_new(o, "pair", json_integer((json_int_t)e->pair));
+			if (e->rtt >= 0)
+				json_object_set_new(o, "rtt_ms", json_real((double)e->rtt / 1000.0));
+		}
+	}
+}
+
 /* Writers per event; NULL: the event stays inside natter. */
 static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_CONNECTED] = headless_connected,
@@ -200,6 +224,7 @@ static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_OCCUPANT] = headless_occupant,
 	[EV_SUBJECT] = headless_room,
 	[EV_LEFT] = headless_room,
+	[EV_STANZA] = headless_stanza,
 	[EV_INFO] = headless_info,
 	[EV_ERROR] = headless_error,
 };
@@ -215,7 +240,18 @@ headless_on_event(const struct event *ev, void *unused)
 {
 	json_t *o;
 
+	if (ev->type == EV_CONSOLE_OPEN || ev->type == EV_EDIT) {
+		/* things only a terminal can show */
+		bus_error(ev->account, ev->type == EV_EDIT ? "console edit" : "console",
+		    ev->type == EV_EDIT
+		    ? "there is no editor without a terminal: send the XML with /xml"
+		    : "there is no console window without a terminal: /console on streams "
+		      "every element as a stanza event");
+		return;
+	}
 	if (!headless_printed(ev->type))
+		return;
+	if (ev->type == EV_STANZA && !capture_view()->events)
 		return;
 	o = json_object();
 	json_object_set_new(o, "event", json_string(event_type_name(ev->type)));
@@ -266,6 +302,7 @@ headless_on_stdin(int fd, short revents, void *unused)
 {
 	char buf[65536];
 	ssize_t n;
+	int err = 0;
 
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
@@ -275,10 +312,11 @@ headless_on_stdin(int fd, short revents, void *unused)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
+		err = n < 0 ? errno : 0; /* the commands run next may change errno */
 		break;
 	}
 	headless_lines();
-	if (n == 0 || (n < 0 && errno != EAGAIN)) {
+	if (n == 0 || (n < 0 && err != EAGAIN && err != EWOULDBLOCK)) {
 		/* end of input: the last line may lack its newline */
 		if (inbuf->len > 0) {
 			g_string_append_c(inbuf, '\n');

@@ -3,6 +3,7 @@
  * the exact bytes) and "RECV: " (area xmpp, re-serialized stanzas). */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,35 @@ tap_redact(const char *xml)
 	return g_regex_replace_eval(tap_secret_re(), xml, -1, 0, 0, tap_redact_cb, NULL, NULL);
 }
 
+/* True when xml may hold an element tap_redact rewrites (a cheap test
+ * that spares the regex for almost every stanza). */
+static bool
+tap_may_hold_secret(const char *xml)
+{
+	static const char *const words[] = { "auth", "response", "challenge", "success",
+		"password" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (strstr(xml, words[i]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Queue one element that went over the wire (text as libstrophe logged
+ * it) to the main thread, credentials removed, for the console. */
+static void
+tap_capture(struct session *s, bool out, const char *xml)
+{
+	struct event *ev = event_new(EV_STANZA, s->account);
+
+	ev->u.stanza.out = out;
+	ev->u.stanza.size = strlen(xml);
+	ev->u.stanza.time = g_get_real_time();
+	ev->u.stanza.xml = tap_may_hold_secret(xml) ? tap_redact(xml) : g_strdup(xml);
+	session_emit(s, ev);
+}
+
 /* Take the condition out of a SASL <failure>: the first child's name. */
 static char *
 tap_sasl_condition(const char *xml)
@@ -100,9 +130,13 @@ tap_log(void *userdata, xmpp_log_level_t level, const char *area, const char *ms
 {
 	struct session *s = userdata;
 
+	if (level == XMPP_LEVEL_DEBUG && strcmp(area, "conn") == 0 &&
+	    g_str_has_prefix(msg, "SENT: "))
+		tap_capture(s, true, msg + 6);
 	if (strcmp(area, "xmpp") == 0) {
 		if (g_str_has_prefix(msg, "RECV: ")) {
 			const char *xml = msg + 6;
+			tap_capture(s, false, xml);
 			/* libstrophe re-serializes <stream:features> as <features xmlns=...> */
 			if ((g_str_has_prefix(xml, "<features") || g_str_has_prefix(xml, "<stream:features")) &&
 			    strstr(xml, "urn:xmpp:features:rosterver") != NULL)
