@@ -286,7 +286,9 @@ class Tmux:
             f.write(TMUX_CONF)
         self.stderr_path = os.path.join(cwd, "%s.stderr" % name)
         envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items())
-        cmd = "cd %s && exec env %s %s 2>%s" % (
+        # every client runs with OpenSSL's defaults, as on a stock Debian
+        # system: this machine's SSL_CERT_FILE/SSL_CERT_DIR are removed
+        cmd = "cd %s && exec env -u SSL_CERT_FILE -u SSL_CERT_DIR %s %s 2>%s" % (
             shlex.quote(cwd), envs, " ".join(shlex.quote(a) for a in argv),
             shlex.quote(self.stderr_path))
         self._env = {k: v for k, v in os.environ.items()

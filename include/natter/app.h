@@ -1,4 +1,5 @@
-/* app.h - process-wide state: the main loop and the quit request. */
+/* app.h - process-wide state: the main loop, the quit request, and the
+ * environment of child processes. */
 #ifndef NATTER_APP_H
 #define NATTER_APP_H
 
@@ -14,5 +15,12 @@ struct app {
 };
 
 extern struct app app;
+
+/* Set an environment variable for natter's own libraries (call before any
+ * thread starts); children do not inherit it. */
+void app_setenv_private(const char *name, const char *value);
+/* The environment for a child process (g_strfreev it): natter's own minus
+ * what app_setenv_private set. */
+char **app_child_environ(void);
 
 #endif

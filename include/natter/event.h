@@ -37,7 +37,7 @@
  *                                                     shutdown or error (a
  *                                                     disconnect says nothing per
  *                                                     room: rooms are rejoined)
- *   EV_STANZA          stanza.out/xml/time/size       an element went over the wire
+ *   EV_STANZA          stanza.packed                  an element went over the wire
  *                                                     (captured from libstrophe's log,
  *                                                     credentials already removed)
  *   EV_CONSOLE_OPEN    -                              /console [ACCOUNT]: show the
@@ -53,6 +53,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+struct capture_packed;
 
 enum event_type {
 	EV_CONNECTING,
@@ -171,10 +173,9 @@ struct event {
 			bool initial;      /* part of the list a room sends as we join */
 		} occupant;
 		struct {
-			bool out;      /* sent by us */
-			char *xml;     /* one element (or stream header), redacted */
-			int64_t time;  /* microseconds since the epoch, UTC */
-			size_t size;   /* bytes as logged, before redaction */
+			/* one element (or stream header), redacted, as packed by
+			 * the session thread: capture.h reads it; the ring keeps it */
+			struct capture_packed *packed;
 		} stanza;
 		struct {
 			char *text;    /* what the editor starts with */

@@ -462,7 +462,7 @@ cmd_console_replay(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!e->out)
 		return cmd_error(ctx, "#%s was received, not sent: /console edit %s sends a "
 		    "changed copy", argv[0], argv[0]);
-	xml = g_strdup(e->xml);
+	xml = capture_xml(e);
 	rc = cmd_console_send(ctx, xml);
 	g_free(xml);
 	return rc;
@@ -479,7 +479,7 @@ cmd_console_edit(struct cmd_ctx *ctx, int argc, char **argv)
 	if (e->redacted)
 		return cmd_error(ctx, "#%s had credentials removed: it cannot be edited", argv[0]);
 	ev = event_new(EV_EDIT, ctx->account->name);
-	ev->u.edit.text = g_strdup(e->xml);
+	ev->u.edit.text = capture_xml(e);
 	ev->u.edit.command = g_strdup("/xml");
 	bus_emit_free(ev);
 	return 0;
@@ -496,7 +496,7 @@ cmd_console_search(struct cmd_ctx *ctx, int argc, char **argv)
 	capture_range(ctx->account->name, &first, &last);
 	for (uint64_t s = first; s <= last && last > 0; s++) {
 		const struct capture_entry *e = capture_get(ctx->account->name, s);
-		if (e != NULL && capture_filter_match(v->filter, e) && strstr(e->xml, argv[0]) != NULL) {
+		if (e != NULL && capture_filter_match(v->filter, e) && capture_contains(e, argv[0])) {
 			hits++;
 			latest = s;
 		}
@@ -517,7 +517,10 @@ static json_t *
 cmd_console_json(const char *account, const struct capture_entry *e)
 {
 	json_t *o = json_object();
-	char *xml = g_utf8_make_valid(e->xml, -1);
+	char *text = capture_xml(e);
+	char *xml = g_utf8_make_valid(text, -1);
+
+	g_free(text);
 
 	json_object_set_new(o, "time", json_real((double)e->time / 1e6));
 	json_object_set_new(o, "account", json_string(account));

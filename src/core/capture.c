@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <zlib.h>
 
 #include "natter/bus.h"
 #include "natter/capture.h"
@@ -12,9 +13,18 @@
 #include "natter/settings.h"
 #include "natter/stanza.h"
 
+/* An entry as kept: what capture_get shows, then the text, deflated when
+ * that made it smaller (zlen > 0) or as it is. */
+struct capture_slot {
+	struct capture_entry e; /* first: capture_get returns its address */
+	uint32_t len;           /* bytes of the text */
+	uint32_t zlen;          /* bytes deflated, or 0: data is the text */
+	unsigned char data[];
+};
+
 /* One account's ring: slots[(seq - 1) % cap] for seq in [first, last]. */
 struct capture_ring {
-	struct capture_entry **slots;
+	struct capture_slot **slots;
 	size_t cap;
 	uint64_t first, last; /* first > last: empty */
 	GHashTable *pending;  /* "o:id" / "i:id" of an iq request -> its seq */
@@ -92,12 +102,12 @@ capture_trim(struct capture_ring *r, size_t keep)
 static void
 capture_resize(struct capture_ring *r, size_t cap)
 {
-	struct capture_entry **slots;
+	struct capture_slot **slots;
 
 	if (cap == r->cap)
 		return;
 	capture_trim(r, cap);
-	slots = g_new0(struct capture_entry *, cap);
+	slots = g_new0(struct capture_slot *, cap);
 	for (uint64_t s = r->first; s <= r->last; s++)
 		slots[(s - 1) % cap] = r->slots[(s - 1) % r->cap];
 	g_free(r->slots);
@@ -112,7 +122,106 @@ capture_get(const char *account, uint64_t seq)
 
 	if (r == NULL || seq < r->first || seq > r->last || seq == 0)
 		return NULL;
-	return r->slots[(seq - 1) % r->cap];
+	return &r->slots[(seq - 1) % r->cap]->e;
+}
+
+/* ---- the text, deflated ---- */
+
+/* What captured elements share, for the deflater to refer back to: the
+ * most frequent last (a match nearer the end costs fewer bits). */
+static const char capture_dict[] =
+	"<iq type=\"result\" id=\"\" to=\"\" from=\"\"><query xmlns=\"jabber:iq:roster\">"
+	"<item jid=\"\" subscription=\"both\" name=\"\"><group></group></item></query></iq>"
+	"<iq type=\"get\" id=\"\"><query xmlns=\"http://jabber.org/protocol/disco#info\"/></iq>"
+	"<c xmlns=\"http://jabber.org/protocol/caps\" hash=\"sha-1\" node=\"\" ver=\"\"/>"
+	"<stanza-id xmlns=\"urn:xmpp:sid:0\" by=\"\" id=\"\"/><occupant-id xmlns=\"urn:xmpp:occupant-id:0\" id=\"\"/>"
+	"<message type=\"chat\" id=\"\" from=\"\" to=\"\" lang=\"en\"><body></body>"
+	"<active xmlns=\"http://jabber.org/protocol/chatstates\"/><request xmlns=\"urn:xmpp:receipts\"/>"
+	"<origin-id xmlns=\"urn:xmpp:sid:0\" id=\"\"/></message>"
+	"<x xmlns=\"vcard-temp:x:update\"><photo/></x><show>away</show><status></status>"
+	"<priority>0</priority></presence><presence lang=\"en\" from=\"\" to=\"\" type=\"unavailable\"/>";
+
+#define CAPTURE_ZBITS 11 /* a 2 KB window: elements are deflated one by one */
+
+/* Each thread that packs elements has its own deflater (session threads
+ * pack what they capture); the main thread alone inflates. */
+static __thread z_stream *deflater;
+static z_stream inflater;
+static bool inflater_ready;
+
+/* Deflate len bytes of text into out (at least compressBound bytes);
+ * returns the deflated size, or 0 when that is no smaller. */
+static uint32_t
+capture_deflate(const char *text, uint32_t len, unsigned char *out, uLong room)
+{
+	if (deflater == NULL) {
+		deflater = g_new0(z_stream, 1);
+		if (deflateInit2(deflater, 1, Z_DEFLATED, -CAPTURE_ZBITS, 4,
+		    Z_DEFAULT_STRATEGY) != Z_OK) {
+			g_free(deflater);
+			deflater = NULL;
+			return 0;
+		}
+	}
+	if (deflateReset(deflater) != Z_OK ||
+	    deflateSetDictionary(deflater, (const Bytef *)capture_dict,
+	    sizeof capture_dict - 1) != Z_OK)
+		return 0;
+	deflater->next_in = (Bytef *)text;
+	deflater->avail_in = len;
+	deflater->next_out = out;
+	deflater->avail_out = (uInt)room;
+	if (deflate(deflater, Z_FINISH) != Z_STREAM_END || deflater->total_out >= len)
+		return 0;
+	return (uint32_t)deflater->total_out;
+}
+
+void
+capture_thread_end(void)
+{
+	if (deflater != NULL) {
+		deflateEnd(deflater);
+		g_free(deflater);
+		deflater = NULL;
+	}
+}
+
+char *
+capture_xml(const struct capture_entry *e)
+{
+	const struct capture_slot *sl = (const struct capture_slot *)e;
+	char *text;
+
+	if (sl->zlen == 0)
+		return g_strndup((const char *)sl->data, sl->len);
+	text = g_malloc(sl->len + 1);
+	text[0] = '\0';
+	if (!inflater_ready) {
+		if (inflateInit2(&inflater, -CAPTURE_ZBITS) != Z_OK)
+			return text;
+		inflater_ready = true;
+	}
+	if (inflateReset(&inflater) == Z_OK &&
+	    inflateSetDictionary(&inflater, (const Bytef *)capture_dict,
+	    sizeof capture_dict - 1) == Z_OK) {
+		inflater.next_in = (Bytef *)sl->data;
+		inflater.avail_in = sl->zlen;
+		inflater.next_out = (Bytef *)text;
+		inflater.avail_out = sl->len;
+		if (inflate(&inflater, Z_FINISH) == Z_STREAM_END)
+			text[inflater.total_out] = '\0';
+	}
+	return text;
+}
+
+bool
+capture_contains(const struct capture_entry *e, const char *needle)
+{
+	char *text = capture_xml(e);
+	bool found = strstr(text, needle) != NULL;
+
+	g_free(text);
+	return found;
 }
 
 void
@@ -187,9 +296,11 @@ capture_tag(const char *xml, const char *want, char **name, char **value)
 char *
 capture_attr(const struct capture_entry *e, const char *name)
 {
+	char *text = capture_xml(e);
 	char *value;
 
-	capture_tag(e->xml, name, NULL, &value);
+	capture_tag(text, name, NULL, &value);
+	g_free(text);
 	return value;
 }
 
@@ -200,19 +311,15 @@ capture_timed_out(const struct capture_entry *e, int64_t now_us)
 	    now_us - e->time > (int64_t)settings_int("iq_timeout") * G_USEC_PER_SEC;
 }
 
-/* Pair an iq with what it answers or is answered by. */
+/* Pair an iq (of this type and id) with what it answers or is answered
+ * by. */
 static void
-capture_pair(struct capture_ring *r, struct capture_entry *e)
+capture_pair(struct capture_ring *r, struct capture_entry *e, const char *type, const char *id)
 {
-	char *type, *id, *key;
+	char *key;
 
-	capture_tag(e->xml, "type", NULL, &type);
-	id = capture_attr(e, "id");
-	if (type == NULL || id == NULL) {
-		g_free(type);
-		g_free(id);
+	if (type == NULL || id == NULL)
 		return;
-	}
 	if (strcmp(type, "get") == 0 || strcmp(type, "set") == 0) {
 		e->request = true;
 		key = g_strdup_printf("%c:%s", e->out ? 'o' : 'i', id);
@@ -234,7 +341,7 @@ capture_pair(struct capture_ring *r, struct capture_entry *e)
 		if (g_hash_table_lookup_extended(r->pending, key, NULL, &v)) {
 			uint64_t seq = GPOINTER_TO_SIZE(v);
 			struct capture_entry *q = seq >= r->first && seq <= r->last
-			    ? r->slots[(seq - 1) % r->cap] : NULL;
+			    ? &r->slots[(seq - 1) % r->cap]->e : NULL;
 			if (q != NULL) {
 				q->pair = e->seq;
 				e->pair = q->seq;
@@ -244,8 +351,6 @@ capture_pair(struct capture_ring *r, struct capture_entry *e)
 		}
 		g_free(key);
 	}
-	g_free(type);
-	g_free(id);
 }
 
 /* The kind of an element by its name. */
@@ -266,38 +371,92 @@ capture_kind_of(const char *xml)
 	return CAP_STREAM;
 }
 
-/* Keep one captured element. */
-static void
-capture_add(const struct event *ev)
+/* An element made ready for the ring by the thread that captured it. */
+struct capture_packed {
+	struct capture_slot *slot; /* its size: capture_slot_size */
+	char *iq_type, *iq_id;     /* an iq's, for pairing */
+};
+
+/* Bytes of sl, with its data. */
+static size_t
+capture_slot_size(const struct capture_slot *sl)
 {
-	struct capture_ring *r = capture_ring(ev->account, true);
-	size_t len = strlen(ev->u.stanza.xml);
-	struct capture_entry *e = g_malloc(sizeof *e + len + 1);
+	return sizeof *sl + (sl->zlen > 0 ? sl->zlen : (size_t)sl->len + 1);
+}
+
+struct capture_packed *
+capture_pack(const char *xml, bool out, int64_t time, size_t size)
+{
+	struct capture_packed *p = g_new0(struct capture_packed, 1);
+	size_t n = strlen(xml);
+	uint32_t len = (uint32_t)MIN(n, UINT32_MAX - 1);
+	uLong room = compressBound(len);
+	unsigned char *z = g_malloc(room);
+	uint32_t zlen = len >= 32 ? capture_deflate(xml, len, z, room) : 0;
+	struct capture_slot *sl = g_malloc(sizeof *sl + (zlen > 0 ? zlen : len + 1));
+	struct capture_entry *e = &sl->e;
+
+	sl->len = len;
+	sl->zlen = zlen;
+	if (zlen > 0) {
+		memcpy(sl->data, z, zlen);
+	} else {
+		memcpy(sl->data, xml, len);
+		sl->data[len] = '\0';
+	}
+	g_free(z);
+	e->seq = 0;
+	e->time = time;
+	e->rtt = -1;
+	e->pair = 0;
+	e->size = (uint32_t)MIN(size, UINT32_MAX);
+	e->out = out;
+	e->request = false;
+	e->kind = capture_kind_of(xml);
+	e->redacted = strstr(xml, " removed") != NULL &&
+	    (strstr(xml, "[SASL data removed") != NULL || strstr(xml, "[password removed]") != NULL);
+	if (e->kind == CAP_IQ) {
+		capture_tag(xml, "type", NULL, &p->iq_type);
+		capture_tag(xml, "id", NULL, &p->iq_id);
+	}
+	p->slot = sl;
+	return p;
+}
+
+void
+capture_packed_free(struct capture_packed *p)
+{
+	if (p == NULL)
+		return;
+	g_free(p->slot);
+	g_free(p->iq_type);
+	g_free(p->iq_id);
+	g_free(p);
+}
+
+/* Keep one captured element: a copy of its slot in the main thread's
+ * memory (the capturing thread's arena keeps only what is in flight). */
+static void
+capture_add(const char *account, const struct capture_packed *p)
+{
+	struct capture_ring *r = capture_ring(account, true);
+	struct capture_slot *sl = g_memdup2(p->slot, capture_slot_size(p->slot));
+	struct capture_entry *e = &sl->e;
 
 	capture_resize(r, (size_t)settings_int("console_buffer"));
 	e->seq = r->last + 1;
-	e->time = ev->u.stanza.time;
-	e->rtt = -1;
-	e->pair = 0;
-	e->size = (uint32_t)MIN(ev->u.stanza.size, UINT32_MAX);
-	e->out = ev->u.stanza.out;
-	e->request = false;
-	e->kind = capture_kind_of(ev->u.stanza.xml);
-	memcpy(e->xml, ev->u.stanza.xml, len + 1);
-	e->redacted = strstr(e->xml, " removed") != NULL &&
-	    (strstr(e->xml, "[SASL data removed") != NULL || strstr(e->xml, "[password removed]") != NULL);
 	capture_trim(r, r->cap - 1);
-	r->slots[(e->seq - 1) % r->cap] = e;
+	r->slots[(e->seq - 1) % r->cap] = sl;
 	r->last = e->seq;
 	if (e->kind == CAP_IQ)
-		capture_pair(r, e);
+		capture_pair(r, e, p->iq_type, p->iq_id);
 }
 
 static void
 capture_on_event(const struct event *ev, void *unused)
 {
-	if (ev->type == EV_STANZA && ev->u.stanza.xml != NULL)
-		capture_add(ev);
+	if (ev->type == EV_STANZA && ev->u.stanza.packed != NULL)
+		capture_add(ev->account, ev->u.stanza.packed);
 }
 
 /* ---- filters ---- */
@@ -446,8 +605,12 @@ capture_filter_match(const struct capture_filter *f, const struct capture_entry 
 	if (f->jid != NULL && !capture_jid_attr(e, "from", f->jid) &&
 	    !capture_jid_attr(e, "to", f->jid))
 		return false;
-	if (f->xpath != NULL && !stanza_xpath_match(f->xpath, e->xml))
-		return false;
+	if (f->xpath != NULL) {
+		char *text = capture_xml(e);
+		bool hit = stanza_xpath_match(f->xpath, text);
+		g_free(text);
+		return hit;
+	}
 	return true;
 }
 
@@ -515,6 +678,10 @@ capture_free_all(void)
 		g_hash_table_destroy(named);
 	rings = named = NULL;
 	capture_view_set_filter(NULL);
+	capture_thread_end();
+	if (inflater_ready)
+		inflateEnd(&inflater);
+	inflater_ready = false;
 	g_free(view.search);
 	if (view.folds != NULL)
 		g_hash_table_destroy(view.folds);

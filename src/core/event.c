@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "natter/capture.h"
 #include "natter/event.h"
 
 static const char *const event_names[EV_COUNT] = {
@@ -135,7 +136,7 @@ event_free(struct event *ev)
 		g_free(ev->u.occupant.reason);
 		break;
 	case EV_STANZA:
-		g_free(ev->u.stanza.xml);
+		capture_packed_free(ev->u.stanza.packed);
 		break;
 	case EV_EDIT:
 		g_free(ev->u.edit.text);

@@ -16,15 +16,9 @@
 #include <string.h>
 
 #include <glib.h>
-#include <libxml/globals.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlsave.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include "natter/stanza.h"
+#include "xml2.h"
 
 #define STANZA_NS_CLIENT "jabber:client"
 #define STANZA_NS_SERVER "jabber:server"
@@ -263,6 +257,13 @@ stanza_check(const char *xml, char *(*new_id)(void), char **id_out, char **err)
 	if (*p == '\0') {
 		why = g_strdup("nothing to send: no XML element given");
 		goto out;
+	}
+	{
+		const char *lerr;
+		if (!xml2_load(&lerr)) {
+			why = g_strdup(lerr);
+			goto out;
+		}
 	}
 	if (stanza_is_xml_decl(p)) {
 		const char *c, *bol = xml;
@@ -550,6 +551,15 @@ stanza_xpath_new(const char *expr, const char *ns, char **err)
 
 	if (err != NULL)
 		*err = NULL;
+	{
+		const char *lerr;
+		if (!xml2_load(&lerr)) {
+			if (err != NULL)
+				*err = g_strdup(lerr);
+			g_free(xp);
+			return NULL;
+		}
+	}
 	stanza_quiet_begin(&q, &errs);
 	if (expr == NULL || *expr == '\0') {
 		why = g_strdup("empty XPath expression");
@@ -977,7 +987,7 @@ stanza_print_xml(struct stanza_out *o, const char *xml)
 	xmlNodePtr wrap = NULL;
 	bool ok = false;
 
-	if (xml == NULL)
+	if (xml == NULL || !xml2_load(NULL))
 		return false;
 	stanza_quiet_begin(&q, &errs);
 	ctxt = xmlNewParserCtxt();

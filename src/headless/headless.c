@@ -185,27 +185,30 @@ headless_occupant(json_t *o, const struct event *ev)
 		headless_set(o, "reason", ev->u.occupant.reason);
 }
 
+/* The element of an EV_STANZA: the capture took it first, so it is the
+ * ring's newest entry of the account. */
 static void
 headless_stanza(json_t *o, const struct event *ev)
 {
-	headless_set(o, "dir", ev->u.stanza.out ? "out" : "in");
-	headless_set(o, "xml", ev->u.stanza.xml);
-	json_object_set_new(o, "time", json_real((double)ev->u.stanza.time / 1e6));
-	json_object_set_new(o, "size", json_integer((json_int_t)ev->u.stanza.size));
-	{
-		/* the capture took it first: it is the newest entry */
-		uint64_t first, last;
-		const struct capture_entry *e;
-		capture_range(ev->account, &first, &last);
-		e = capture_get(ev->account, last);
-		if (e != NULL && e->time == ev->u.stanza.time) {
-			json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
-			if (e->pair != 0)
-				json_object_set_new(o, "pair", json_integer((json_int_t)e->pair));
-			if (e->rtt >= 0)
-				json_object_set_new(o, "rtt_ms", json_real((double)e->rtt / 1000.0));
-		}
-	}
+	uint64_t first, last;
+	const struct capture_entry *e;
+	char *xml;
+
+	capture_range(ev->account, &first, &last);
+	e = capture_get(ev->account, last);
+	if (e == NULL)
+		return;
+	xml = capture_xml(e);
+	headless_set(o, "dir", e->out ? "out" : "in");
+	headless_set(o, "xml", xml);
+	json_object_set_new(o, "time", json_real((double)e->time / 1e6));
+	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+	json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
+	if (e->pair != 0)
+		json_object_set_new(o, "pair", json_integer((json_int_t)e->pair));
+	if (e->rtt >= 0)
+		json_object_set_new(o, "rtt_ms", json_real((double)e->rtt / 1000.0));
+	g_free(xml);
 }
 
 /* Writers per event; NULL: the event stays inside natter. */

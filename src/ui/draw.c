@@ -197,10 +197,12 @@ draw_line_rows(struct line *l, int width)
 	return n > 0 ? (int)n : 1;
 }
 
-/* Draw rows [skip, skip+count) of line l from screen row y. */
-static void
-draw_line(WINDOW *win, struct line *l, int y, int skip, int count, int width)
+/* Draw rows [skip, skip+count) of line l from screen row y (also the
+ * notices under a raw console's elements). */
+void
+draw_line(void *ncwin, struct line *l, int y, int skip, int count, int width)
 {
+	WINDOW *win = ncwin;
 	int indent, prefix = draw_prefix(l, width, &indent);
 	size_t tl;
 	char *body = draw_body(l, &tl);
@@ -290,6 +292,11 @@ draw_main(void)
 
 	if (win == NULL)
 		return;
+	if (w->kind == WIN_RAW) {
+		win_raw_draw(w, win, height, width);
+		wnoutrefresh(win);
+		return;
+	}
 	draw_clear(win, theme_attr(THEME_MAIN));
 	link = w->lines->tail;
 	if (w->anchor != 0) {
@@ -419,6 +426,8 @@ draw_title(void)
 
 	if (w->kind == WIN_CONSOLE)
 		g_string_append(t, "natter — console");
+	else if (w->kind == WIN_RAW)
+		win_raw_title(w, t);
 	else if (w->kind == WIN_ROOM)
 		draw_title_room(t, w);
 	else if (strchr(w->jid, '/') != NULL)

@@ -15,6 +15,7 @@
 
 #include "natter/account.h"
 #include "natter/app.h"
+#include "natter/capture.h"
 #include "natter/cmd.h"
 #include "natter/loop.h"
 #include "natter/muc.h"
@@ -256,6 +257,21 @@ input_key_roster_down(int count, int key)
 	return 0;
 }
 
+/* Alt-u: in a raw console, fold or unfold every long element; elsewhere
+ * readline's upcase-word. */
+static int
+input_key_unfold(int count, int key)
+{
+	struct win *w = win_current();
+
+	if (w->kind != WIN_RAW)
+		return rl_upcase_word(count, key);
+	cmd_run_in(capture_view()->unfold_all ? "/console fold all" : "/console unfold all",
+	    account_find(w->account), NULL);
+	ui_dirty(UI_MAIN);
+	return 0;
+}
+
 static int
 input_key_newline(int count, int key)
 {
@@ -472,6 +488,8 @@ input_prompt(void)
 {
 	if (rl_display_prompt != NULL && *rl_display_prompt != '\0')
 		return rl_display_prompt;
+	if (win_current()->kind == WIN_RAW)
+		return "xml> ";
 	return win_current()->kind != WIN_CONSOLE ? "> " : "[natter] ";
 }
 
@@ -626,6 +644,7 @@ input_start(void)
 	input_bind("\033\r", input_key_newline);
 	input_bind("\033\n", input_key_newline);
 	input_bind("\014", input_key_redraw);
+	input_bind("\033u", input_key_unfold);
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #include <readline/readline.h>
 
 #include "natter/account.h"
+#include "natter/app.h"
+#include "natter/bus.h"
 #include "natter/cmd.h"
 #include "natter/jid.h"
 #include "natter/muc.h"
@@ -96,25 +98,27 @@ ui_cmd_wins(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* Let $EDITOR (else vi) edit the input line in a private file; the
- * result replaces the input line, to be sent with Enter. */
-static int
-ui_cmd_editor(struct cmd_ctx *ctx, int argc, char **argv)
+/* Let $VISUAL, else $EDITOR, else vi edit text in a private temporary
+ * file (mode 0600, removed after), leaving curses meanwhile.  Returns what
+ * the editor left, trailing blanks removed (to g_free), or NULL with *err
+ * (to g_free) when the editor failed. */
+static char *
+ui_cmd_edit(const char *text, char **err)
 {
 	const char *editor = g_getenv("VISUAL") ? g_getenv("VISUAL") : g_getenv("EDITOR");
-	char *path = NULL, *text = NULL, *cmdline;
-	GError *err = NULL;
+	char *path = NULL, *out = NULL, *cmdline;
+	GError *gerr = NULL;
 	int fd, status = 0;
 	gsize len;
 
-	fd = g_file_open_tmp("natter-XXXXXX.txt", &path, &err);
+	fd = g_file_open_tmp("natter-XXXXXX.txt", &path, &gerr);
 	if (fd < 0) {
-		int rc = cmd_error(ctx, "no temporary file for the editor: %s", err->message);
-		g_error_free(err);
-		return rc;
+		*err = g_strdup_printf("no temporary file for the editor: %s", gerr->message);
+		g_error_free(gerr);
+		return NULL;
 	}
 	fchmod(fd, 0600);
-	if (argc > 0 && write(fd, argv[0], strlen(argv[0])) < 0) {
+	if (text != NULL && write(fd, text, strlen(text)) < 0) {
 		/* an empty file is fine */
 	}
 	close(fd);
@@ -123,32 +127,69 @@ ui_cmd_editor(struct cmd_ctx *ctx, int argc, char **argv)
 	endwin();
 	{
 		char *args[] = { "/bin/sh", "-c", cmdline, "natter-editor", path, NULL };
-		if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
-		    NULL, &status, &err)) {
+		char **env = app_child_environ();
+		if (!g_spawn_sync(NULL, args, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+		    NULL, &status, &gerr)) {
 			status = -1;
 		}
+		g_strfreev(env);
 	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	ui_dirty(UI_ALL | UI_LAYOUT);
 	g_free(cmdline);
-	if (status != 0 || !g_file_get_contents(path, &text, &len, NULL)) {
-		int rc = cmd_error(ctx, "the editor failed%s%s", err ? ": " : "",
-		    err ? err->message : "");
-		if (err != NULL)
-			g_error_free(err);
-		g_unlink(path);
-		g_free(path);
-		return rc;
+	if (status != 0 || !g_file_get_contents(path, &out, &len, NULL)) {
+		*err = g_strdup_printf("the editor failed%s%s", gerr ? ": " : "",
+		    gerr ? gerr->message : "");
+		if (gerr != NULL)
+			g_error_free(gerr);
+		out = NULL;
+	} else {
+		g_strchomp(out);
 	}
 	g_unlink(path);
 	g_free(path);
-	g_strchomp(text);
+	return out;
+}
+
+/* Compose the input line in the editor; the result replaces the input
+ * line, to be sent with Enter. */
+static int
+ui_cmd_editor(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *err = NULL, *text = ui_cmd_edit(argc > 0 ? argv[0] : NULL, &err);
+
+	if (text == NULL) {
+		int rc = cmd_error(ctx, "%s", err);
+		g_free(err);
+		return rc;
+	}
 	/* readline clears its line after this command's line is handled:
 	 * the text goes in once it has */
 	input_set_line(text);
 	g_free(text);
 	return 0;
+}
+
+void
+ui_cmd_on_edit(const struct event *ev)
+{
+	char *err = NULL, *text = ui_cmd_edit(ev->u.edit.text, &err), *line;
+
+	if (text == NULL) {
+		bus_error(ev->account, ev->u.edit.command, "%s", err);
+		g_free(err);
+		return;
+	}
+	if (*g_strstrip(text) == '\0') {
+		bus_info(ev->account, ev->u.edit.command, "nothing to send: the editor left no text");
+		g_free(text);
+		return;
+	}
+	line = g_strconcat(ev->u.edit.command, " ", text, NULL);
+	cmd_run_in(line, account_find(ev->account), NULL);
+	g_free(line);
+	g_free(text);
 }
 
 const struct cmd ui_cmd_table[] = {

@@ -202,6 +202,16 @@ ui_on_event(const struct event *ev, void *unused)
 	case EV_OCCUPANT:
 		ui_chat_on_occupant(ev);
 		break;
+	case EV_STANZA:
+		win_raw_on_stanza(ev);
+		break;
+	case EV_CONSOLE_OPEN:
+		if (ev->account != NULL)
+			win_focus(win_raw(ev->account, true));
+		break;
+	case EV_EDIT:
+		ui_cmd_on_edit(ev);
+		break;
 	default:
 		break;
 	}
@@ -215,6 +225,18 @@ ui_run_line(const char *line)
 	struct account *acc = w->account != NULL ? account_find(w->account) : NULL;
 
 	ui.cmd_win = w;
+	if (w->kind == WIN_RAW) {
+		/* the output of the last line shows under the elements; a plain
+		 * line is XML to send */
+		char *xml = line[0] != '/' ? g_strconcat("/xml ", line, NULL) : NULL;
+		win_clear(w);
+		cmd_run_in(xml != NULL ? xml : line, acc, NULL);
+		g_free(xml);
+		ui.cmd_win = NULL;
+		/* /console filter, pause, raw and the like change the view */
+		ui_dirty(UI_ALL);
+		return;
+	}
 	/* a plain line goes to the chat or room of the window: a room's bare
 	 * JID, an occupant's full JID for a private chat */
 	cmd_run_in(line, acc, w->kind != WIN_CONSOLE ? w->jid : NULL);
@@ -243,6 +265,15 @@ ui_on_stdin(int fd, short revents, void *unused)
 	}
 }
 
+/* natter draws in windows of its own and never in stdscr, which ncurses
+ * makes as big as the screen (280 kB of cells at 200x50): keep it one
+ * cell.  resizeterm grows it again, so this runs after each resize. */
+static void
+ui_shrink_stdscr(void)
+{
+	wresize(stdscr, 1, 1);
+}
+
 static void
 ui_on_winch(void *unused)
 {
@@ -250,6 +281,7 @@ ui_on_winch(void *unused)
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
+	ui_shrink_stdscr();
 	ui_dirty(UI_ALL | UI_LAYOUT);
 }
 
@@ -369,6 +401,7 @@ ui_start(struct loop *loop)
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
+	ui_shrink_stdscr();
 	/* Ctrl-S and Ctrl-Q reach readline instead of freezing the screen */
 	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
 		tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);

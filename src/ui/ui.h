@@ -18,8 +18,10 @@
 #include "natter/event.h"
 
 /* A chat's jid is a bare JID, or room@host/nick for a private chat with
- * a room's occupant; a room's is the room's bare JID. */
-enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_ROOM };
+ * a room's occupant; a room's is the room's bare JID.  WIN_RAW is an
+ * account's raw-stanza console (win-raw.c): no jid, its lines are the
+ * output of the commands typed in it. */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_ROOM, WIN_RAW };
 
 enum line_kind {
 	LINE_INFO,     /* command output, status */
@@ -69,6 +71,7 @@ struct win {
 	 * we are in the room */
 	GHashTable *nicks;
 	bool in_room;
+	struct win_raw *raw; /* WIN_RAW only: the view's state (win-raw.c) */
 };
 
 /* win.c */
@@ -82,6 +85,8 @@ void win_focus(struct win *w);
 struct win *win_chat(const char *account, const char *jid, bool create);
 /* The window of room jid (bare) of account; created (not focused) when create. */
 struct win *win_room(const char *account, const char *jid, bool create);
+/* The raw-stanza console window of account; created (not focused) when create. */
+struct win *win_raw(const char *account, bool create);
 struct win *win_by_num(int num);
 /* Windows in number order. */
 GPtrArray *win_list(void);
@@ -98,6 +103,23 @@ void win_scroll_end(struct win *w);
 unsigned win_below(const struct win *w);
 /* Rows a line takes at width (cached). */
 int win_line_rows(struct line *l, int width);
+/* Forget w's lines (the view follows the end again). */
+void win_clear(struct win *w);
+
+/* win-raw.c: the raw-stanza console windows */
+/* Draw raw window w into the ncurses window ncwin (height x width). */
+void win_raw_draw(struct win *w, void *ncwin, int height, int width);
+/* Append w's title bar text to t. */
+void win_raw_title(struct win *w, GString *t);
+/* Scroll by rows screen rows (positive: back in time). */
+void win_raw_scroll(struct win *w, int rows, int width);
+void win_raw_scroll_end(struct win *w);
+/* Elements below the view while scrolled back (0 when following). */
+unsigned win_raw_below(const struct win *w);
+/* An element was captured: redraw when its console is shown. */
+void win_raw_on_stanza(const struct event *ev);
+/* Free w's raw state (w itself stays). */
+void win_raw_free(struct win *w);
 
 /* ui.c */
 enum ui_part {
@@ -142,6 +164,8 @@ int draw_main_height(void);
 void draw_clear(void *ncwin, unsigned long a);
 /* Screen rows line l takes in a main window width columns wide. */
 int draw_line_rows(struct line *l, int width);
+/* Draw rows [skip, skip+count) of line l from row y of ncwin. */
+void draw_line(void *ncwin, struct line *l, int y, int skip, int count, int width);
 /* Scroll the right-hand pane shown now (roster or occupants) by rows. */
 void draw_pane_scroll(int rows);
 
@@ -171,5 +195,7 @@ void input_history_free(struct win *w);
 
 /* ui-cmd.c */
 extern const struct cmd ui_cmd_table[];
+/* /console edit N: edit the text in $EDITOR, then run the command with it. */
+void ui_cmd_on_edit(const struct event *ev);
 
 #endif

@@ -61,6 +61,7 @@ win_free(gpointer p)
 	g_free(w->chatstate);
 	if (w->nicks != NULL)
 		g_hash_table_destroy(w->nicks);
+	win_raw_free(w);
 	g_free(w);
 }
 
@@ -159,6 +160,20 @@ win_room(const char *account, const char *jid, bool create)
 }
 
 struct win *
+win_raw(const char *account, bool create)
+{
+	struct win *w = win_find(WIN_RAW, account, NULL);
+	char *name;
+
+	if (w != NULL || !create)
+		return w;
+	name = g_strconcat("xml:", account, NULL);
+	w = win_new(WIN_RAW, account, NULL, name);
+	g_free(name);
+	return w;
+}
+
+struct win *
 win_by_num(int num)
 {
 	for (guint i = 0; i < wins->len; i++) {
@@ -236,6 +251,16 @@ win_line_rows(struct line *l, int width)
 	return l->rows;
 }
 
+void
+win_clear(struct win *w)
+{
+	g_queue_free_full(w->lines, win_line_free);
+	w->lines = g_queue_new();
+	w->anchor = 0;
+	if (w == current)
+		ui_dirty(UI_MAIN | UI_STATUS);
+}
+
 /* The queue link holding the line with sequence number seq. */
 static GList *
 win_link(struct win *w, uint64_t seq)
@@ -253,6 +278,10 @@ win_scroll(struct win *w, int rows, int width)
 	GList *link;
 	struct line *last = g_queue_peek_tail(w->lines);
 
+	if (w->kind == WIN_RAW) {
+		win_raw_scroll(w, rows, width);
+		return;
+	}
 	if (last == NULL)
 		return;
 	link = win_link(w, w->anchor != 0 ? w->anchor : last->seq);
@@ -275,6 +304,8 @@ win_scroll(struct win *w, int rows, int width)
 void
 win_scroll_end(struct win *w)
 {
+	if (w->kind == WIN_RAW)
+		win_raw_scroll_end(w);
 	w->anchor = 0;
 	ui_dirty(UI_MAIN | UI_STATUS);
 }
@@ -284,6 +315,8 @@ win_below(const struct win *w)
 {
 	struct line *last = g_queue_peek_tail(w->lines);
 
+	if (w->kind == WIN_RAW)
+		return win_raw_below(w);
 	if (w->anchor == 0 || last == NULL)
 		return 0;
 	return (unsigned)(last->seq - w->anchor);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <openssl/x509.h>
 #include <strophe.h>
 
+#include "natter/app.h"
 #include "natter/loop.h"
 #include "session.h"
 
@@ -34,6 +36,29 @@ xconnect_certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
 	return 0;
 }
 
+void
+xconnect_trust_init(void)
+{
+	const char *dir = X509_get_default_cert_dir();
+	GDir *d;
+	const char *name;
+	bool hashed = false;
+
+	if (g_getenv(X509_get_default_cert_file_env()) != NULL ||
+	    g_getenv(X509_get_default_cert_dir_env()) != NULL)
+		return; /* the user chose: leave it */
+	d = g_dir_open(dir, 0, NULL);
+	while (d != NULL && !hashed && (name = g_dir_read_name(d)) != NULL) {
+		/* OpenSSL's lookup links: 8 hex digits, ".", a number */
+		hashed = strlen(name) >= 10 && name[8] == '.' &&
+		    strspn(name, "0123456789abcdef") == 8 && g_ascii_isdigit(name[9]);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	if (hashed)
+		app_setenv_private(X509_get_default_cert_file_env(), "/dev/null");
+}
+
 /* Run password_cmd with sh -c, exactly as written; returns its first
  * output line (to wipe and free) or NULL with *err (to free). */
 static char *
@@ -41,11 +66,14 @@ xconnect_password_cmd(const char *cmd, char **err)
 {
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	char *out = NULL, *errout = NULL, *nl, *pw;
+	char **env = app_child_environ();
 	GError *gerr = NULL;
 	int status;
+	gboolean ran = g_spawn_sync(NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &errout,
+	    &status, &gerr);
 
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &errout,
-	    &status, &gerr)) {
+	g_strfreev(env);
+	if (!ran) {
 		*err = g_strdup_printf("password_cmd could not run: %s", gerr->message);
 		g_error_free(gerr);
 		return NULL;

@@ -14,6 +14,7 @@
 #include <strophe.h>
 
 #include "natter/account.h"
+#include "natter/capture.h"
 #include "natter/app.h"
 #include "natter/bus.h"
 #include "natter/loop.h"
@@ -39,6 +40,7 @@ session_init(struct loop *loop)
 {
 	main_loop = loop;
 	if (!initialized) {
+		xconnect_trust_init();
 		xmpp_initialize();
 		initialized = true;
 	}
@@ -299,6 +301,7 @@ session_thread(gpointer p)
 	xroster_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
+	capture_thread_end();
 	s->conn = NULL;
 	s->ctx = NULL;
 	loop_free(s->loop);

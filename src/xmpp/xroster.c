@@ -20,12 +20,18 @@
 
 #define NS_ROSTER "jabber:iq:roster"
 
-/* The session's subscription map, created on first use. */
+/* The session's subscription map, created on first use.  Its keys live
+ * in one string chunk and its values are interned: a 5,000-contact
+ * roster makes two allocations of a few dozen kB, not 10,000 small ones
+ * scattered between the pages the roster result was parsed in (which
+ * then could not be given back). */
 static GHashTable *
 xroster_subs(struct session *s)
 {
-	if (s->subs == NULL)
-		s->subs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (s->subs == NULL) {
+		s->subs = g_hash_table_new(g_str_hash, g_str_equal);
+		s->subs_keys = g_string_chunk_new(16384);
+	}
 	return s->subs;
 }
 
@@ -33,10 +39,16 @@ xroster_subs(struct session *s)
 static void
 xroster_track(struct session *s, const char *bare, const char *subscription)
 {
+	GHashTable *subs = xroster_subs(s);
+
 	if (strcmp(subscription, "remove") == 0)
-		g_hash_table_remove(xroster_subs(s), bare);
+		g_hash_table_remove(subs, bare);
+	else if (g_hash_table_contains(subs, bare))
+		/* the key already in the table stays */
+		g_hash_table_insert(subs, (char *)bare, (char *)g_intern_string(subscription));
 	else
-		g_hash_table_replace(xroster_subs(s), g_strdup(bare), g_strdup(subscription));
+		g_hash_table_insert(subs, g_string_chunk_insert_const(s->subs_keys, bare),
+		    (char *)g_intern_string(subscription));
 }
 
 void
@@ -63,9 +75,12 @@ xroster_subscription(struct session *s, const char *bare)
 void
 xroster_free(struct session *s)
 {
-	if (s->subs != NULL)
+	if (s->subs != NULL) {
 		g_hash_table_destroy(s->subs);
+		g_string_chunk_free(s->subs_keys);
+	}
 	s->subs = NULL;
+	s->subs_keys = NULL;
 }
 
 /* An EV_ROSTER from one <item/>; NULL when the item has no valid jid. */
@@ -130,6 +145,7 @@ xroster_on_fetch(struct session *s, xmpp_stanza_t *reply, void *unused)
 			end->u.roster_end.ver = g_strdup(s->roster_ver);
 		} else {
 			g_hash_table_remove_all(xroster_subs(s));
+			g_string_chunk_clear(s->subs_keys);
 			for (xmpp_stanza_t *i = xmpp_stanza_get_children(q); i != NULL;
 			     i = xmpp_stanza_get_next(i)) {
 				struct event *ev;

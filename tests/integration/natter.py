@@ -119,6 +119,8 @@ class Natter:
         env.update(XDG_DATA_HOME=self.datadir, XDG_CONFIG_HOME=self.configdir,
                    HOME=self.homedir, LC_ALL=env.get("LC_ALL", "C.UTF-8"))
         env.update(self.extra_env)
+        # env={"NAME": None} removes NAME from natter's environment
+        env = {k: v for k, v in env.items() if v is not None}
         self.argv = [self.binary, "--headless", "-c", self.config_path,
                      *self.args]
         self._stderr = open(self.stderr_path, "wb")

@@ -111,10 +111,16 @@ def test_password_cmd_and_its_environment(ctx):
     # written as in a shell: quoting and a pipeline must reach sh -c untouched
     lines.append("account set alice password_cmd env > '%s'; cat \"%s\" | cat"
                  % (envdump, pwfile))
-    n = ctx.natter(lines, args=["-a", "alice"])
+    # as on a stock system: OpenSSL's defaults, no SSL_CERT_FILE or _DIR
+    n = ctx.natter(lines, args=["-a", "alice"],
+                   env={"SSL_CERT_FILE": None, "SSL_CERT_DIR": None})
     n.connected("alice")
     env = open(envdump).read()
     assert pw not in env, "the password leaked into password_cmd's environment"
+    # natter points OpenSSL at the hashed CA directory for itself only: a
+    # child (which might run curl) gets the environment natter was given
+    assert not any(l.startswith("SSL_CERT_FILE=") for l in env.splitlines()), \
+        "natter's own SSL_CERT_FILE reached password_cmd: %r" % env
     with open("/proc/%d/environ" % n.proc.pid, "rb") as f:
         assert pw.encode() not in f.read(), "password in natter's environment"
     with open("/proc/%d/cmdline" % n.proc.pid, "rb") as f:

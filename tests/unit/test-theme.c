@@ -117,7 +117,11 @@ static const struct { enum theme_key key; const char *name; } expected_keys[] = 
 	K(THEME_CONSOLE, "console"), K(THEME_CONSOLE_ELEMENT, "console.element"),
 	K(THEME_CONSOLE_ATTRIBUTE, "console.attribute"), K(THEME_CONSOLE_VALUE, "console.value"),
 	K(THEME_CONSOLE_TEXT, "console.text"), K(THEME_CONSOLE_NAMESPACE, "console.namespace"),
+	K(THEME_CONSOLE_PUNCTUATION, "console.punctuation"),
+	K(THEME_CONSOLE_MARKER, "console.marker"),
 	K(THEME_CONSOLE_IN, "console.in"), K(THEME_CONSOLE_OUT, "console.out"),
+	K(THEME_CONSOLE_RTT, "console.rtt"), K(THEME_CONSOLE_TIMEOUT, "console.timeout"),
+	K(THEME_CONSOLE_MATCH, "console.match"),
 	K(THEME_SEARCH_HIT, "search.hit"),
 };
 
@@ -161,6 +165,7 @@ test_key_table(void **state)
 	assert_int_equal(theme_key_parent(THEME_MAIN_TEXT_SELF), THEME_MAIN); /* main.text absent */
 	assert_int_equal(theme_key_parent(THEME_STATUS_WIN_CURRENT), THEME_STATUS_WIN);
 	assert_int_equal(theme_key_parent(THEME_CONSOLE_IN), THEME_CONSOLE);
+	assert_int_equal(theme_key_parent(THEME_CONSOLE_MATCH), THEME_CONSOLE);
 	assert_int_equal(theme_key_parent(THEME_SEARCH_HIT), -1);
 }
 
