@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* One malloc arena for every thread: a session thread's allocations are
+	 * mostly freed by the main thread (events), and a second arena kept
+	 * 0.4 MB of fragments of them after a 5,000-contact login; the two
+	 * threads seldom allocate at the same moment. */
+	mallopt(M_ARENA_MAX, 1);
 	app.loop = loop_new();
 	loop_signal(app.loop, SIGINT, main_on_signal, NULL);
 	loop_signal(app.loop, SIGTERM, main_on_signal, NULL);

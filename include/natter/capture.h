@@ -7,9 +7,10 @@
  * so an entry is in the ring when a front end sees its event.  The ring
  * keeps the last `console_buffer` elements (a setting) whether or not a
  * console is shown.  Entries are numbered per account from 1 and keep
- * their number until they fall out of the ring.  Their text is kept
- * deflated (zlib, with a dictionary of common XMPP markup): a presence
- * takes about half the memory it would.  Main thread only.
+ * their number until they fall out of the ring.  Their text is kept in
+ * blocks of about 32 kB, each deflated (zlib) as one stream once full:
+ * a presence storm takes a fifth of its size.  Main thread only, but
+ * capture_pack, which session threads call.
  */
 #ifndef NATTER_CAPTURE_H
 #define NATTER_CAPTURE_H
@@ -34,13 +35,12 @@ struct capture_entry {
 };
 
 /* An element made ready for the ring by the thread that captured it
- * (deflated, classified), carried to the main thread in EV_STANZA. */
+ * (classified, an iq's type and id read), carried to the main thread in
+ * EV_STANZA. */
 struct capture_packed;
 /* Pack xml, one element as captured (any thread). */
 struct capture_packed *capture_pack(const char *xml, bool out, int64_t time, size_t size);
 void capture_packed_free(struct capture_packed *p);
-/* Free the calling thread's deflater (a session thread, as it ends). */
-void capture_thread_end(void);
 
 /* Entry seq of account, or NULL when it is not (or no longer) kept.  The
  * ring keeps elements compressed; capture_xml gives the text. */
@@ -97,6 +97,9 @@ bool capture_view_unfolded(uint64_t seq);
 void capture_view_set_filter(struct capture_filter *f);
 
 void capture_init(void);
+/* Forget every ring, the named filters and the view state. */
 void capture_free_all(void);
+/* Forget the named filters and the view state (capture_free_all). */
+void capture_view_free(void);
 
 #endif

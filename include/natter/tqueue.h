@@ -7,6 +7,8 @@
 #ifndef NATTER_TQUEUE_H
 #define NATTER_TQUEUE_H
 
+#include <glib.h>
+
 struct tqueue;
 
 typedef void (*tqueue_free_fn)(void *item);
@@ -18,6 +20,9 @@ void tqueue_free(struct tqueue *q);
 
 /* Append item (ownership passes to the queue) and wake the consumer. */
 void tqueue_push(struct tqueue *q, void *item);
+/* Push every item of items in order with one wake-up, and empty items
+ * (ownership of the items passes). */
+void tqueue_push_all(struct tqueue *q, GPtrArray *items);
 /* Take the next item or NULL; ownership passes to the caller. */
 void *tqueue_pop(struct tqueue *q);
 /* Reset the wake fd, then hand every waiting item to fn (which owns it). */

@@ -49,7 +49,19 @@ static const struct setting settings[] = {
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
-static GHashTable *values; /* name -> value string */
+/* The current value of each setting (settings[i] <-> current[i]), parsed
+ * once when set: the UI asks for some on every message. */
+struct setting_value {
+	char *text; /* NULL: the default */
+	long n;     /* SETTING_INT */
+	bool on;    /* SETTING_BOOL */
+	bool parsed;
+};
+
+static struct setting_value current[G_N_ELEMENTS(settings)];
+static GHashTable *index_of; /* name -> index + 1 */
+
+static int settings_parse_bool(const char *v);
 
 const struct setting *
 settings_table(void)
@@ -57,25 +69,54 @@ settings_table(void)
 	return settings;
 }
 
+/* The index of setting name in settings[], or -1. */
+static int
+settings_index(const char *name)
+{
+	if (index_of == NULL) {
+		index_of = g_hash_table_new(g_str_hash, g_str_equal);
+		for (int i = 0; settings[i].name != NULL; i++)
+			g_hash_table_insert(index_of, (gpointer)settings[i].name, GINT_TO_POINTER(i + 1));
+	}
+	return GPOINTER_TO_INT(g_hash_table_lookup(index_of, name)) - 1;
+}
+
 static const struct setting *
 settings_find(const char *name)
 {
-	for (const struct setting *s = settings; s->name != NULL; s++) {
-		if (strcmp(s->name, name) == 0)
-			return s;
+	int i = settings_index(name);
+
+	return i >= 0 ? &settings[i] : NULL;
+}
+
+/* The current value of name, parsed (a setting natter does not have is a
+ * bug in natter: abort). */
+static const struct setting_value *
+settings_current(const char *name)
+{
+	int i = settings_index(name);
+	struct setting_value *v;
+
+	if (i < 0)
+		g_error("settings: no setting %s", name);
+	v = &current[i];
+	if (!v->parsed) {
+		const char *text = v->text != NULL ? v->text : settings[i].def;
+		v->n = strtol(text, NULL, 10);
+		v->on = settings_parse_bool(text) == 1;
+		v->parsed = true;
 	}
-	return NULL;
+	return v;
 }
 
 static const char *
 settings_value(const char *name)
 {
-	const struct setting *s = settings_find(name);
-	const char *v = values != NULL ? g_hash_table_lookup(values, name) : NULL;
+	int i = settings_index(name);
 
-	if (s == NULL)
+	if (i < 0)
 		g_error("settings: no setting %s", name);
-	return v != NULL ? v : s->def;
+	return current[i].text != NULL ? current[i].text : settings[i].def;
 }
 
 /* Parse a boolean word; -1 when it is none. */
@@ -122,22 +163,25 @@ settings_set(const char *name, const char *value)
 	case SETTING_STRING:
 		break;
 	}
-	if (values == NULL)
-		values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	g_hash_table_insert(values, (gpointer)s->name, g_strdup(value));
+	{
+		struct setting_value *v = &current[s - settings];
+		g_free(v->text);
+		v->text = g_strdup(value);
+		v->parsed = false;
+	}
 	return NULL;
 }
 
 long
 settings_int(const char *name)
 {
-	return strtol(settings_value(name), NULL, 10);
+	return settings_current(name)->n;
 }
 
 bool
 settings_bool(const char *name)
 {
-	return settings_parse_bool(settings_value(name)) == 1;
+	return settings_current(name)->on;
 }
 
 const char *
@@ -149,6 +193,9 @@ settings_str(const char *name)
 void
 settings_reset(void)
 {
-	if (values != NULL)
-		g_hash_table_remove_all(values);
+	for (size_t i = 0; i < G_N_ELEMENTS(current); i++) {
+		g_free(current[i].text);
+		current[i].text = NULL;
+		current[i].parsed = false;
+	}
 }

@@ -56,6 +56,22 @@ tqueue_push(struct tqueue *q, void *item)
 		g_warning("tqueue: eventfd write: %s", g_strerror(errno));
 }
 
+void
+tqueue_push_all(struct tqueue *q, GPtrArray *items)
+{
+	uint64_t one = 1;
+
+	if (items->len == 0)
+		return;
+	g_async_queue_lock(q->q);
+	for (guint i = 0; i < items->len; i++)
+		g_async_queue_push_unlocked(q->q, g_ptr_array_index(items, i));
+	g_async_queue_unlock(q->q);
+	g_ptr_array_set_size(items, 0);
+	if (write(q->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		g_warning("tqueue: eventfd write: %s", g_strerror(errno));
+}
+
 void *
 tqueue_pop(struct tqueue *q)
 {

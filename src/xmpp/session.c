@@ -76,7 +76,20 @@ session_bare(struct session *s)
 void
 session_emit(struct session *s, struct event *ev)
 {
-	tqueue_push(s->events, ev);
+	/* on the session thread, events wait for the end of the read that
+	 * made them (session_flush): one wake-up of the main thread for a
+	 * burst, not one per event */
+	if (s == session_self && s->outbox != NULL)
+		g_ptr_array_add(s->outbox, ev);
+	else
+		tqueue_push(s->events, ev);
+}
+
+void
+session_flush(struct session *s)
+{
+	if (s->outbox != NULL)
+		tqueue_push_all(s->events, s->outbox);
 }
 
 static void
@@ -178,6 +191,7 @@ session_drive(void *arg)
 		was_readable = fd >= 0 && session_readable(fd);
 		xmpp_run_once(s->ctx, 0);
 		tap_sasl_unlock(s);
+		session_flush(s);
 		if (g_atomic_int_get(&s->fd) < 0)
 			break;
 		if (was_readable) {
@@ -196,6 +210,8 @@ session_drive(void *arg)
 			ev |= POLLOUT;
 		loop_fd_add(s->loop, fd, ev, session_on_socket, s);
 	}
+	/* what requests and timers emitted in this pass */
+	session_flush(s);
 }
 
 /* libstrophe hands us each socket it creates; chain to its keepalive. */
@@ -279,6 +295,7 @@ session_thread(gpointer p)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	session_self = s;
+	s->outbox = g_ptr_array_new();
 
 	s->loop = loop_new();
 	loop_fd_add(s->loop, tqueue_fd(s->requests), POLLIN, session_on_requests, s);
@@ -301,13 +318,16 @@ session_thread(gpointer p)
 	xroster_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
-	capture_thread_end();
 	s->conn = NULL;
 	s->ctx = NULL;
 	loop_free(s->loop);
 	s->loop = NULL;
+	session_flush(s);
+	g_ptr_array_free(s->outbox, TRUE);
+	s->outbox = NULL;
+	/* last: the main thread may free s once it has this */
 	ev = event_new(EV_SESSION_ENDED, s->account);
-	session_emit(s, ev);
+	tqueue_push(s->events, ev);
 	return NULL;
 }
 

@@ -62,6 +62,7 @@ struct session {
 
 	/* session thread only */
 	struct loop *loop;
+	GPtrArray *outbox;   /* events waiting for session_flush */
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
 	xmpp_log_t log;
@@ -104,8 +105,11 @@ struct session {
  * some callbacks no user data; each thread owns exactly one session). */
 extern __thread struct session *session_self;
 
-/* Queue ev (ownership passes) to the main thread. */
+/* Queue ev (ownership passes) to the main thread.  On the session thread
+ * it leaves with the others of the same pass (session_flush). */
 void session_emit(struct session *s, struct event *ev);
+/* Hand the events emitted so far to the main thread, with one wake-up. */
+void session_flush(struct session *s);
 /* A random, unpredictable id (to free). */
 char *session_id_new(void);
 /* Our own bare JID as bound (or configured). */
