@@ -45,6 +45,9 @@
  *   EV_EDIT            edit.text/command              edit text in $EDITOR, then run
  *                                                     "command RESULT" (front ends
  *                                                     with a terminal)
+ *   EV_RECEIPT_ASK     receipt.from/id                a contact asked for a receipt
+ *                                                     (internal to src/xmpp: the main
+ *                                                     thread checks the roster)
  *   EV_ACCOUNT_ADDED   -                              /account add (internal)
  *   EV_SESSION_ENDED   -                              thread done (internal)
  */
@@ -78,6 +81,7 @@ enum event_type {
 	EV_STANZA,
 	EV_CONSOLE_OPEN,
 	EV_EDIT,
+	EV_RECEIPT_ASK,
 	EV_ACCOUNT_ADDED,
 	EV_SESSION_ENDED,
 	EV_COUNT

@@ -22,11 +22,11 @@ struct contact_resource {
 };
 
 struct contact {
-	char *jid; /* bare */
+	char *jid; /* bare; in the contact's own block */
 	char *name;
 	const char *subscription; /* none, to, from, both (interned) */
 	const char *ask;          /* "subscribe" or NULL (interned) */
-	char **groups;      /* NULL-terminated or NULL */
+	char **groups;      /* NULL-terminated or NULL; the names are interned */
 	GHashTable *resources; /* resource -> struct contact_resource; NULL until one is online */
 	unsigned gen;
 };

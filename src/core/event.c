@@ -30,6 +30,7 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_STANZA] = "stanza",
 	[EV_CONSOLE_OPEN] = "console_open",
 	[EV_EDIT] = "edit",
+	[EV_RECEIPT_ASK] = "receipt_ask",
 	[EV_ACCOUNT_ADDED] = "account_added",
 	[EV_SESSION_ENDED] = "session_ended",
 };
@@ -109,6 +110,7 @@ event_free(struct event *ev)
 		g_free(ev->u.chatstate.state);
 		break;
 	case EV_RECEIPT:
+	case EV_RECEIPT_ASK:
 		g_free(ev->u.receipt.from);
 		g_free(ev->u.receipt.id);
 		break;

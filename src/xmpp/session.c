@@ -315,7 +315,6 @@ session_thread(gpointer p)
 	xiq_free(s);
 	xmessage_free(s);
 	xmuc_free(s);
-	xroster_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
@@ -406,6 +405,12 @@ session_on_event(void *item, void *arg)
 	case EV_SESSION_ENDED:
 		s->ended = true;
 		break;
+	case EV_RECEIPT_ASK:
+		/* the session's own business: answered here, not shown */
+		if (acc != NULL && acc->session == s)
+			xreceipt_ask(acc, ev);
+		event_free(ev);
+		return;
 	default:
 		break;
 	}
@@ -499,7 +504,6 @@ session_connect(struct account *acc)
 	s->ca_file = g_strdup(acc->ca_file);
 	s->pin = g_strdup(acc->pin);
 	s->roster_ver = g_strdup(acc->roster->ver);
-	xroster_seed(s, acc->roster);
 	xmuc_seed(s, acc->name);
 	s->show = acc->show;
 	s->status = g_strdup(acc->status);

@@ -96,9 +96,6 @@ struct session {
 	GQueue *received_order;
 	GHashTable *rooms;   /* bare room JID -> struct xmuc_room (xmuc.c); seeded
 	                      * by session_connect from the core's rooms */
-	GStringChunk *subs_keys; /* the keys of subs */
-	GHashTable *subs;    /* bare JID -> roster subscription (xroster.c); seeded
-	                      * by session_connect before the thread starts */
 };
 
 /* The session of the calling session thread (libstrophe 0.12.2 gives
@@ -190,17 +187,6 @@ void xpresence_initial(struct session *s);
 void xmessage_connected(struct session *s);
 void xmessage_free(struct session *s);
 
-/* xroster.c: who may see our presence */
-struct roster;
-/* Copy the cached roster's subscriptions into s->subs (main thread, before
- * the thread starts: a versioned fetch that finds the cache current
- * returns no items). */
-void xroster_seed(struct session *s, struct roster *roster);
-/* The subscription of bare JID bare in our roster ("none", "to", "from",
- * "both"), or NULL when bare is not in it. */
-const char *xroster_subscription(struct session *s, const char *bare);
-void xroster_free(struct session *s);
-
 /* xmessage.c: what was sent and received in this session */
 /* The static name of a chat state (active, composing, paused, inactive,
  * gone) equal to name, or NULL when name is none of them. */
@@ -220,7 +206,9 @@ bool xmessage_seen_from(struct session *s, const char *from, const char *id);
 /* Ask for a receipt: add <request/> to message m. */
 void xreceipt_request(xmpp_stanza_t *m);
 /* The receipt parts of an incoming chat or normal message from `from`:
- * report a <received/>, or answer a <request/> in a message with a body. */
+ * report a <received/>; for a <request/> in a message with a body, ask
+ * the main thread (EV_RECEIPT_ASK), which answers if the roster lets
+ * from see our presence. */
 void xreceipt_incoming(struct session *s, xmpp_stanza_t *m, const char *from, const char *type,
     bool has_body);
 /* True when a receipt from `from` may acknowledge a message sent to
@@ -230,6 +218,9 @@ bool xreceipt_from_ok(const char *sent_to, const char *from);
  * contact with this roster subscription (NULL: not in the roster) gets a
  * receipt: never for groupchat or error, only for "from" or "both". */
 bool xreceipt_may_answer(const char *type, const char *subscription);
+/* Main thread: answer the receipt request of an EV_RECEIPT_ASK if acc's
+ * roster lets its sender see our presence. */
+void xreceipt_ask(struct account *acc, const struct event *ev);
 /* xmuc.c: group chat (XEP-0045) */
 /* Copy account's rooms from the core's model into s->rooms (main thread,
  * before the thread starts). */

@@ -12,6 +12,7 @@
 
 #include "natter/jid.h"
 #include "natter/log.h"
+#include "natter/roster.h"
 #include "session.h"
 
 #define NS_RECEIPTS "urn:xmpp:receipts"
@@ -57,29 +58,71 @@ xreceipt_report(struct session *s, xmpp_stanza_t *received, const char *from)
 	session_emit(s, ev);
 }
 
-/* Answer the receipt request of message m from `from`, if our roster lets
- * from see our presence. */
+/* A receipt request in message m from `from`: the main thread decides
+ * (xreceipt_ask), since only it holds the roster. */
 static void
 xreceipt_answer(struct session *s, xmpp_stanza_t *m, const char *from, const char *type)
 {
 	const char *id = xmpp_stanza_get_id(m);
-	char *bare = jid_bare(from);
-	const char *sub = bare != NULL ? xroster_subscription(s, bare) : NULL;
-	char *new_id;
-	xmpp_stanza_t *a;
+	struct event *ev;
 
-	g_free(bare);
-	if (id == NULL || !xreceipt_may_answer(type, sub)) {
+	if (id == NULL || g_strcmp0(type, "groupchat") == 0 || g_strcmp0(type, "error") == 0) {
 		log_msg(s->account, "receipt request from %s not answered: %s", from,
-		    id == NULL ? "the message has no id" : "not subscribed to our presence");
+		    id == NULL ? "the message has no id" : "not a one-to-one message");
 		return;
 	}
-	new_id = session_id_new();
-	a = xmpp_message_new(s->ctx, NULL, from, new_id);
-	xmpp_stanza_set_attribute(xstanza_add(a, "received", NS_RECEIPTS), "id", id);
+	ev = event_new(EV_RECEIPT_ASK, s->account);
+	ev->u.receipt.from = g_strdup(from);
+	ev->u.receipt.id = g_strdup(id);
+	session_emit(s, ev);
+}
+
+/* The receipt to send: to whom, for which message id. */
+struct xreceipt_req {
+	char *to, *id;
+};
+
+static void
+xreceipt_req_free(void *p)
+{
+	struct xreceipt_req *r = p;
+
+	g_free(r->to);
+	g_free(r->id);
+	g_free(r);
+}
+
+/* Session thread: send a <received/> for r->id to r->to. */
+static void
+xreceipt_do_send(struct session *s, void *arg)
+{
+	struct xreceipt_req *r = arg;
+	char *new_id = session_id_new();
+	xmpp_stanza_t *a = xmpp_message_new(s->ctx, NULL, r->to, new_id);
+
+	xmpp_stanza_set_attribute(xstanza_add(a, "received", NS_RECEIPTS), "id", r->id);
 	xmpp_send(s->conn, a);
 	xmpp_stanza_release(a);
 	g_free(new_id);
+}
+
+void
+xreceipt_ask(struct account *acc, const struct event *ev)
+{
+	char *bare = jid_bare(ev->u.receipt.from);
+	const struct contact *c = bare != NULL && acc != NULL ? roster_find(acc->roster, bare) : NULL;
+	struct xreceipt_req *r;
+
+	g_free(bare);
+	if (!xreceipt_may_answer("chat", c != NULL ? c->subscription : NULL)) {
+		log_msg(ev->account, "receipt request from %s not answered: not subscribed to "
+		    "our presence", ev->u.receipt.from);
+		return;
+	}
+	r = g_new0(struct xreceipt_req, 1);
+	r->to = g_strdup(ev->u.receipt.from);
+	r->id = g_strdup(ev->u.receipt.id);
+	session_request(acc, xreceipt_do_send, r, xreceipt_req_free);
 }
 
 void

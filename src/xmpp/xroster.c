@@ -1,9 +1,5 @@
 /* xroster.c - the roster protocol (RFC 6121 section 2): the login fetch
- * with versioning, pushes from our own account only, and edits.  The
- * session keeps its own map of bare JID -> subscription (s->subs, session
- * thread only once the thread runs), seeded from the cached roster and
- * kept by every result and push, so that receipts (xreceipt.c) can ask
- * who may see our presence without touching core state. */
+ * with versioning, pushes from our own account only, and edits. */
 #include "config.h"
 
 #include <string.h>
@@ -20,68 +16,6 @@
 
 #define NS_ROSTER "jabber:iq:roster"
 
-/* The session's subscription map, created on first use.  Its keys live
- * in one string chunk and its values are interned: a 5,000-contact
- * roster makes two allocations of a few dozen kB, not 10,000 small ones
- * scattered between the pages the roster result was parsed in (which
- * then could not be given back). */
-static GHashTable *
-xroster_subs(struct session *s)
-{
-	if (s->subs == NULL) {
-		s->subs = g_hash_table_new(g_str_hash, g_str_equal);
-		s->subs_keys = g_string_chunk_new(16384);
-	}
-	return s->subs;
-}
-
-/* Record bare's subscription; "remove" forgets bare. */
-static void
-xroster_track(struct session *s, const char *bare, const char *subscription)
-{
-	GHashTable *subs = xroster_subs(s);
-
-	if (strcmp(subscription, "remove") == 0)
-		g_hash_table_remove(subs, bare);
-	else if (g_hash_table_contains(subs, bare))
-		/* the key already in the table stays */
-		g_hash_table_insert(subs, (char *)bare, (char *)g_intern_string(subscription));
-	else
-		g_hash_table_insert(subs, g_string_chunk_insert_const(s->subs_keys, bare),
-		    (char *)g_intern_string(subscription));
-}
-
-void
-xroster_seed(struct session *s, struct roster *roster)
-{
-	GHashTableIter it;
-	gpointer key, value;
-
-	if (roster == NULL || roster->contacts == NULL)
-		return;
-	g_hash_table_iter_init(&it, roster->contacts);
-	while (g_hash_table_iter_next(&it, &key, &value)) {
-		const struct contact *c = value;
-		xroster_track(s, c->jid, c->subscription != NULL ? c->subscription : "none");
-	}
-}
-
-const char *
-xroster_subscription(struct session *s, const char *bare)
-{
-	return s->subs != NULL ? g_hash_table_lookup(s->subs, bare) : NULL;
-}
-
-void
-xroster_free(struct session *s)
-{
-	if (s->subs != NULL) {
-		g_hash_table_destroy(s->subs);
-		g_string_chunk_free(s->subs_keys);
-	}
-	s->subs = NULL;
-	s->subs_keys = NULL;
-}
 
 /* An EV_ROSTER from one <item/>; NULL when the item has no valid jid. */
 static struct event *
@@ -144,8 +78,6 @@ xroster_on_fetch(struct session *s, xmpp_stanza_t *reply, void *unused)
 			end->u.roster_end.unchanged = true;
 			end->u.roster_end.ver = g_strdup(s->roster_ver);
 		} else {
-			g_hash_table_remove_all(xroster_subs(s));
-			g_string_chunk_clear(s->subs_keys);
 			for (xmpp_stanza_t *i = xmpp_stanza_get_children(q); i != NULL;
 			     i = xmpp_stanza_get_next(i)) {
 				struct event *ev;
@@ -153,7 +85,6 @@ xroster_on_fetch(struct session *s, xmpp_stanza_t *reply, void *unused)
 					continue;
 				ev = xroster_item_event(s, i, true);
 				if (ev != NULL && strcmp(ev->u.roster.subscription, "remove") != 0) {
-					xroster_track(s, ev->u.roster.jid, ev->u.roster.subscription);
 					session_emit(s, ev);
 				} else {
 					event_free(ev);
@@ -199,7 +130,6 @@ xroster_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 		xiq_error(s, iq, "modify", "bad-request");
 		return -1;
 	}
-	xroster_track(s, ev->u.roster.jid, ev->u.roster.subscription);
 	session_emit(s, ev);
 	xiq_result(s, iq, NULL);
 	return 0;

@@ -119,25 +119,6 @@ test_received_ids_bounded(void **state)
 	xmessage_free(&s);
 }
 
-/* The session's subscription map starts from the cached roster. */
-static void
-test_subscriptions_seeded_from_roster(void **state)
-{
-	struct session s;
-	struct roster *r = roster_new();
-
-	memset(&s, 0, sizeof s);
-	roster_set(r, "bob@example.org", NULL, "both", NULL, NULL);
-	roster_set(r, "carol@example.org", NULL, "to", NULL, NULL);
-	xroster_seed(&s, r);
-	assert_string_equal(xroster_subscription(&s, "bob@example.org"), "both");
-	assert_string_equal(xroster_subscription(&s, "carol@example.org"), "to");
-	assert_null(xroster_subscription(&s, "dave@example.org"));
-	xroster_free(&s);
-	assert_null(xroster_subscription(&s, "bob@example.org"));
-	roster_free(r);
-}
-
 int
 main(void)
 {
@@ -148,7 +129,6 @@ main(void)
 		cmocka_unit_test(test_receipt_answer_policy),
 		cmocka_unit_test(test_received_ids_per_full_jid),
 		cmocka_unit_test(test_received_ids_bounded),
-		cmocka_unit_test(test_subscriptions_seeded_from_roster),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
