@@ -43,6 +43,9 @@ struct account {
 	char *status;
 	struct session *session; /* owned by src/xmpp while a thread runs */
 	struct roster *roster;
+	char *mam_last_id;  /* the newest id of our own archive (XEP-0313) we
+	                     * hold, kept by the store: the next login fetches
+	                     * what came after it */
 };
 
 /* One key of /account set. */

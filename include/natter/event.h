@@ -9,9 +9,14 @@
  *   EV_CONNECTING      -                              a connect starts
  *   EV_CONNECTED       connected.jid                  bound and ready
  *   EV_DISCONNECTED    disconnected.kind/reason/fp    session over
- *   EV_MESSAGE         message.*                      chat/normal in or out;
+ *   EV_MESSAGE         message.*                      chat/normal/groupchat in or
+ *                                                     out, live, as a carbon or from
+ *                                                     an archive (message.source);
  *                                                     replace_id set: a correction
  *                                                     (XEP-0308) of that message
+ *   EV_ARCHIVE_PAGE    archive.*                      a page of an archive query
+ *                                                     (XEP-0313) was delivered: its
+ *                                                     messages came just before
  *   EV_PRESENCE        presence.*                     a contact's resource
  *   EV_ROSTER          roster.*                       item fetched or pushed
  *   EV_ROSTER_END      roster_end.ver/unchanged       the login fetch ended
@@ -22,6 +27,9 @@
  *                                                     message id (XEP-0184)
  *   EV_INFO            info.command/message           command output
  *   EV_ERROR           error.*                        a command or stanza failed
+ *   EV_HISTORY         found.*                        /history: one stored message
+ *   EV_SEARCH          found.*                        /search: one hit (numbered from
+ *                                                     1), then one with summary set
  *   EV_CHAT_OPEN       chat.jid                       /msg JID without text
  *   EV_JOINING         room.room/nick                 /join sent our presence to
  *                                                     a room (typed, not a rejoin)
@@ -64,6 +72,7 @@ enum event_type {
 	EV_CONNECTED,
 	EV_DISCONNECTED,
 	EV_MESSAGE,
+	EV_ARCHIVE_PAGE,
 	EV_PRESENCE,
 	EV_ROSTER,
 	EV_ROSTER_END,
@@ -72,6 +81,8 @@ enum event_type {
 	EV_RECEIPT,
 	EV_INFO,
 	EV_ERROR,
+	EV_HISTORY,
+	EV_SEARCH,
 	EV_CHAT_OPEN,
 	EV_JOINING,
 	EV_JOINED,
@@ -85,6 +96,14 @@ enum event_type {
 	EV_ACCOUNT_ADDED,
 	EV_SESSION_ENDED,
 	EV_COUNT
+};
+
+/* How a message reached us. */
+enum msg_source {
+	MSG_LIVE,     /* sent or received in this session */
+	MSG_CARBON,   /* a copy from the server of what another of our clients
+	               * sent or received (XEP-0280) */
+	MSG_ARCHIVE   /* from a message archive (XEP-0313): a gap being filled */
 };
 
 /* Why a session ended. */
@@ -126,7 +145,22 @@ struct event {
 			char *from, *to, *type, *body, *id, *thread;
 			char *replace_id; /* the id this corrects (XEP-0308), or NULL */
 			int64_t stamp; /* seconds since the epoch, UTC */
+			enum msg_source source;
+			char *origin_id;   /* XEP-0359, as the sender set it */
+			char *stanza_id;   /* XEP-0359, set by the archive named by */
+			char *stanza_by;   /* (our bare JID, or the room); for archived
+			                    * messages the archive's id */
+			char *occupant_id; /* XEP-0421, in rooms */
+			bool delayed;      /* it carried a delay (XEP-0203): old news */
 		} message;
+		struct {
+			char *archive;   /* the archive's JID: ours (bare) or a room's */
+			char *last_id;   /* the newest archive id delivered so far */
+			int64_t last_stamp;
+			unsigned count;  /* messages in this page */
+			bool complete;   /* nothing more to fetch */
+			bool ok;         /* false: the query failed (error says why) */
+		} archive;
 		struct {
 			char *from; /* full JID */
 			enum presence_show show;
@@ -185,6 +219,18 @@ struct event {
 			char *text;    /* what the editor starts with */
 			char *command; /* e.g. "/xml": run with the edited text */
 		} edit;
+		struct {
+			/* a message from the store (history.h), copied */
+			char *conv, *from, *to, *type, *body, *id, *nick;
+			char *query;      /* EV_SEARCH: the search as typed */
+			int64_t rowid, stamp;
+			unsigned n;       /* its number, from 1; a summary: how many came */
+			unsigned total;   /* EV_SEARCH: the hits in all */
+			unsigned *marks;  /* EV_SEARCH: n_marks pairs (start, end) of byte */
+			unsigned n_marks; /* offsets of the matching words in body */
+			bool out, corrected;
+			bool summary;     /* the end of a list: no message, n and total */
+		} found;
 		struct {
 			char *command, *message;
 		} info;

@@ -68,6 +68,16 @@ int xmuc_subject(struct account *acc, const char *room, const char *subject);
 /* Ask to change our nick in room; EV_OCCUPANT (self, new_nick) or EV_ERROR. */
 int xmuc_nick(struct account *acc, const char *room, const char *nick);
 
+/* Message archives (XEP-0313).  Fetch from archive (a room's JID, or
+ * NULL for our own) the messages after archive id after_id, or at or
+ * after since (seconds since the epoch), page by page until the archive
+ * says it is complete; with neither, the newest page (100 messages): an EV_MESSAGE (source MSG_ARCHIVE) for each, in
+ * order, and an EV_ARCHIVE_PAGE after each page (ok false and an EV_ERROR
+ * with command "mam" when the query fails).  Results count only from the
+ * archive asked and only with the query's id.  On every login the session
+ * itself fetches our own archive after acc->mam_last_id. */
+int xmam_fetch(struct account *acc, const char *archive, const char *after_id, int64_t since);
+
 /* The console: send xml (one element, already checked with stanza_check)
  * as it is.  The element is captured (EV_STANZA) like any other. */
 int xconsole_send(struct account *acc, const char *xml);

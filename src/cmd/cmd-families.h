@@ -10,6 +10,7 @@ extern const struct cmd cmd_chat_table[];    /* cmd-chat.c: msg, correct, status
 extern const struct cmd cmd_roster_table[];  /* cmd-roster.c: roster */
 extern const struct cmd cmd_muc_table[];     /* cmd-muc.c: join, leave, topic, nick */
 extern const struct cmd cmd_console_table[]; /* cmd-console.c: console, xml */
+extern const struct cmd cmd_history_table[]; /* cmd-history.c: history, search, export, mam */
 
 /* Add the /xml template names that start with prefix to out (strings to
  * g_free). */

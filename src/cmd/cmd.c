@@ -23,6 +23,7 @@ static const struct cmd *families[16] = {
 	cmd_roster_table,
 	cmd_muc_table,
 	cmd_console_table,
+	cmd_history_table,
 };
 
 static struct cmd all_cmds[96];

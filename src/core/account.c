@@ -189,6 +189,7 @@ account_free(gpointer p)
 	g_free(acc->bound_jid);
 	g_free(acc->status);
 	roster_free(acc->roster);
+	g_free(acc->mam_last_id);
 	g_free(acc);
 }
 

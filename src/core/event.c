@@ -13,6 +13,7 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_CONNECTED] = "connected",
 	[EV_DISCONNECTED] = "disconnected",
 	[EV_MESSAGE] = "message",
+	[EV_ARCHIVE_PAGE] = "archive_page",
 	[EV_PRESENCE] = "presence",
 	[EV_ROSTER] = "roster",
 	[EV_ROSTER_END] = "roster_end",
@@ -21,6 +22,8 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_RECEIPT] = "receipt",
 	[EV_INFO] = "info",
 	[EV_ERROR] = "error",
+	[EV_HISTORY] = "history",
+	[EV_SEARCH] = "search",
 	[EV_CHAT_OPEN] = "chat_open",
 	[EV_JOINING] = "joining",
 	[EV_JOINED] = "joined",
@@ -86,6 +89,14 @@ event_free(struct event *ev)
 		g_free(ev->u.message.id);
 		g_free(ev->u.message.thread);
 		g_free(ev->u.message.replace_id);
+		g_free(ev->u.message.origin_id);
+		g_free(ev->u.message.stanza_id);
+		g_free(ev->u.message.stanza_by);
+		g_free(ev->u.message.occupant_id);
+		break;
+	case EV_ARCHIVE_PAGE:
+		g_free(ev->u.archive.archive);
+		g_free(ev->u.archive.last_id);
 		break;
 	case EV_PRESENCE:
 		g_free(ev->u.presence.from);
@@ -143,6 +154,18 @@ event_free(struct event *ev)
 	case EV_EDIT:
 		g_free(ev->u.edit.text);
 		g_free(ev->u.edit.command);
+		break;
+	case EV_HISTORY:
+	case EV_SEARCH:
+		g_free(ev->u.found.conv);
+		g_free(ev->u.found.from);
+		g_free(ev->u.found.to);
+		g_free(ev->u.found.type);
+		g_free(ev->u.found.body);
+		g_free(ev->u.found.id);
+		g_free(ev->u.found.nick);
+		g_free(ev->u.found.query);
+		g_free(ev->u.found.marks);
 		break;
 	case EV_INFO:
 		g_free(ev->u.info.command);

@@ -22,6 +22,8 @@ static const struct setting settings[] = {
 	  "Elements of protocol traffic kept per account for the raw-stanza console (/console), shown or not." },
 	{ "debug_file", SETTING_STRING, "", 0, 0,
 	  "File to append a debug log to (protocol traffic with credentials removed); empty: no log." },
+	{ "mam_first", SETTING_INT, "100", 0, 100000,
+	  "Messages of your server's archive to fetch at the first login of an account (later logins fetch everything since the last one)." },
 	{ "muc_history", SETTING_INT, "20", 0, 1000,
 	  "Messages of a room's recent history to ask for when joining it (rejoins ask only for what was missed)." },
 	{ "roster", SETTING_BOOL, "on", 0, 0,

@@ -76,6 +76,55 @@ headless_message(json_t *o, const struct event *ev)
 	headless_set(o, "id", ev->u.message.id);
 	headless_set(o, "replace_id", ev->u.message.replace_id);
 	json_object_set_new(o, "stamp", json_integer(ev->u.message.stamp));
+	headless_set(o, "source", ev->u.message.source == MSG_CARBON ? "carbon"
+	    : ev->u.message.source == MSG_ARCHIVE ? "archive" : "live");
+	headless_set(o, "origin_id", ev->u.message.origin_id);
+	headless_set(o, "stanza_id", ev->u.message.stanza_id);
+}
+
+static void
+headless_archive_page(json_t *o, const struct event *ev)
+{
+	headless_set(o, "archive", ev->u.archive.archive);
+	headless_set(o, "last_id", ev->u.archive.last_id);
+	json_object_set_new(o, "count", json_integer(ev->u.archive.count));
+	json_object_set_new(o, "complete", json_boolean(ev->u.archive.complete));
+	json_object_set_new(o, "ok", json_boolean(ev->u.archive.ok));
+}
+
+/* history and search: a message from the store, or a search's summary. */
+static void
+headless_found(json_t *o, const struct event *ev)
+{
+	if (ev->u.found.summary) {
+		json_object_set_new(o, "summary", json_true());
+		headless_set(o, "query", ev->u.found.query);
+		json_object_set_new(o, "count", json_integer(ev->u.found.n));
+		json_object_set_new(o, "total", json_integer(ev->u.found.total));
+		return;
+	}
+	headless_set(o, "conv", ev->u.found.conv);
+	headless_set(o, "from", ev->u.found.from);
+	headless_set(o, "to", ev->u.found.to);
+	headless_set(o, "nick", ev->u.found.nick);
+	headless_set(o, "body", ev->u.found.body);
+	json_object_set_new(o, "stamp", json_integer(ev->u.found.stamp));
+	headless_set(o, "dir", ev->u.found.out ? "out" : "in");
+	headless_set(o, "type", ev->u.found.type);
+	headless_set(o, "id", ev->u.found.id);
+	json_object_set_new(o, "rowid", json_integer(ev->u.found.rowid));
+	json_object_set_new(o, "n", json_integer(ev->u.found.n));
+	if (ev->u.found.corrected)
+		json_object_set_new(o, "corrected", json_true());
+	if (ev->type == EV_SEARCH) {
+		json_t *marks = json_array();
+		for (unsigned i = 0; i < ev->u.found.n_marks; i++)
+			json_array_append_new(marks, json_pack("[II]",
+			    (json_int_t)ev->u.found.marks[2 * i],
+			    (json_int_t)ev->u.found.marks[2 * i + 1]));
+		json_object_set_new(o, "marks", marks);
+		json_object_set_new(o, "total", json_integer(ev->u.found.total));
+	}
 }
 
 static void
@@ -216,6 +265,7 @@ static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_CONNECTED] = headless_connected,
 	[EV_DISCONNECTED] = headless_disconnected,
 	[EV_MESSAGE] = headless_message,
+	[EV_ARCHIVE_PAGE] = headless_archive_page,
 	[EV_PRESENCE] = headless_presence,
 	[EV_ROSTER] = headless_roster,
 	[EV_ROSTER_END] = headless_roster_end,
@@ -230,6 +280,8 @@ static void (*const writers[EV_COUNT])(json_t *, const struct event *) = {
 	[EV_STANZA] = headless_stanza,
 	[EV_INFO] = headless_info,
 	[EV_ERROR] = headless_error,
+	[EV_HISTORY] = headless_found,
+	[EV_SEARCH] = headless_found,
 };
 
 static bool

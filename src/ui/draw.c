@@ -117,16 +117,20 @@ draw_clear(void *ncwin, unsigned long a)
 	wattrset(win, a);
 }
 
-/* "HH:MM " (the time_format setting) for stamp. */
+/* "HH:MM " (the time_format setting) for line l's stamp, after the date
+ * for a line that asks for it (history, search hits). */
 static int
-draw_stamp(int64_t stamp, char *buf, size_t len)
+draw_stamp(const struct line *l, char *buf, size_t len)
 {
-	time_t t = (time_t)stamp;
+	time_t t = (time_t)l->stamp;
 	struct tm tm;
 	size_t n;
+	char *fmt = g_strconcat((l->flags & LINE_DATE) ? "%Y-%m-%d " : "",
+	    settings_str("time_format"), NULL);
 
 	localtime_r(&t, &tm);
-	n = strftime(buf, len - 1, settings_str("time_format"), &tm);
+	n = strftime(buf, len - 1, fmt, &tm);
+	g_free(fmt);
 	buf[n++] = ' ';
 	buf[n] = '\0';
 	return text_width(buf, (gssize)n);
@@ -149,6 +153,8 @@ draw_nick(const struct line *l)
 		return g_strdup("--> ");
 	case LINE_PART:
 		return g_strdup("<-- ");
+	case LINE_HIT:
+		return g_strdup_printf("[%s] ", l->nick != NULL ? l->nick : "?");
 	default:
 		return g_strdup("-- ");
 	}
@@ -170,7 +176,7 @@ draw_prefix(const struct line *l, int width, int *indent)
 {
 	char stamp[64];
 	char *nick = draw_nick(l);
-	int cols = draw_stamp(l->stamp, stamp, sizeof stamp) + text_width(nick, -1);
+	int cols = draw_stamp(l, stamp, sizeof stamp) + text_width(nick, -1);
 
 	g_free(nick);
 	*indent = cols < width / 2 ? cols : 2;
@@ -195,6 +201,29 @@ draw_line_rows(struct line *l, int width)
 	n = text_wrap(body, MIN(first, rest), NULL, 0);
 	g_free(body);
 	return n > 0 ? (int)n : 1;
+}
+
+/* Draw bytes [from, to) of body, the text of line l, in attributes a,
+ * and the words its marks name (search hits) in the search.hit look. */
+static void
+draw_text(WINDOW *win, const struct line *l, const char *body, size_t from, size_t to, attr_t a)
+{
+	size_t pos = from;
+
+	for (unsigned i = 0; i < l->n_marks && pos < to; i++) {
+		size_t ms = MAX(l->marks[2 * i], pos), me = MIN(l->marks[2 * i + 1], to);
+		if (me <= ms)
+			continue;
+		wattrset(win, a);
+		if (ms > pos)
+			waddnstr(win, body + pos, (int)(ms - pos));
+		wattrset(win, theme_attr(THEME_SEARCH_HIT));
+		waddnstr(win, body + ms, (int)(me - ms));
+		pos = me;
+	}
+	wattrset(win, a);
+	if (to > pos)
+		waddnstr(win, body + pos, (int)(to - pos));
 }
 
 /* Draw rows [skip, skip+count) of line l from screen row y (also the
@@ -240,7 +269,7 @@ draw_line(void *ncwin, struct line *l, int y, int skip, int count, int width)
 		if (r == 0) {
 			char stamp[64];
 			char *nick = draw_nick(l);
-			draw_stamp(l->stamp, stamp, sizeof stamp);
+			draw_stamp(l, stamp, sizeof stamp);
 			wattrset(win, theme_attr(THEME_MAIN_TIME));
 			waddstr(win, stamp);
 			if (l->kind == LINE_MSG_OUT || l->kind == LINE_ACTION_OUT)
@@ -263,7 +292,7 @@ draw_line(void *ncwin, struct line *l, int y, int skip, int count, int width)
 			size_t split = MIN(MAX(off, tl), end);
 			wattrset(win, text_attr);
 			if (split > off)
-				waddnstr(win, body + off, (int)(split - off));
+				draw_text(win, l, body, off, split, text_attr);
 			if (end > split) {
 				wattrset(win, theme_attr((l->flags & LINE_DELIVERED) &&
 				    strstr(body + split, "✓") != NULL && !(l->flags & LINE_CORRECTED)
@@ -336,7 +365,10 @@ draw_main(void)
 	}
 	if (below > 0) {
 		char buf[64];
-		snprintf(buf, sizeof buf, "-- %u more below (PgDn) --", below);
+		if (w->detached)
+			snprintf(buf, sizeof buf, "-- more below (PgDn) --");
+		else
+			snprintf(buf, sizeof buf, "-- %u more below (PgDn) --", below);
 		wmove(win, height - 1, 0);
 		wattrset(win, theme_attr(THEME_MAIN_MARKER));
 		waddstr(win, buf);
@@ -428,6 +460,8 @@ draw_title(void)
 		g_string_append(t, "natter — console");
 	else if (w->kind == WIN_RAW)
 		win_raw_title(w, t);
+	else if (w->kind == WIN_SEARCH)
+		win_search_title(w, t);
 	else if (w->kind == WIN_ROOM)
 		draw_title_room(t, w);
 	else if (strchr(w->jid, '/') != NULL)

@@ -490,6 +490,8 @@ input_prompt(void)
 		return rl_display_prompt;
 	if (win_current()->kind == WIN_RAW)
 		return "xml> ";
+	if (win_current()->kind == WIN_SEARCH)
+		return "search> ";
 	return win_current()->kind != WIN_CONSOLE ? "> " : "[natter] ";
 }
 

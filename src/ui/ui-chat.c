@@ -100,6 +100,55 @@ ui_chat_resource(const char *jid)
 	return slash != NULL && slash[1] != '\0' ? g_strdup(slash + 1) : NULL;
 }
 
+char *
+ui_chat_nick_of(const char *account, const char *conv, bool out, const char *sender,
+    const char *nick)
+{
+	const struct account *acc = account_find(account);
+	char *bare = conv != NULL ? jid_bare(conv) : NULL;
+	bool room = bare != NULL && (muc_is_room(account, bare) ||
+	    win_room(account, bare, false) != NULL || strcmp(bare, conv) != 0);
+	char *who;
+
+	if (nick != NULL && *nick != '\0') {
+		who = g_strdup(nick);
+	} else if (out && room) {
+		/* in a room, and in a private chat there, we are our nick */
+		const struct room *r = muc_find(account, bare);
+		who = r != NULL && r->nick != NULL ? g_strdup(r->nick) : ui_chat_self_nick(acc);
+	} else if (out) {
+		who = ui_chat_self_nick(acc);
+	} else if (conv != NULL && strcmp(bare, conv) != 0) {
+		who = ui_chat_resource(conv);
+	} else if (room && (who = ui_chat_resource(sender)) != NULL) {
+		/* an occupant's nick */
+	} else {
+		who = ui_chat_contact_nick(acc, bare != NULL ? bare : "?");
+	}
+	g_free(bare);
+	return who;
+}
+
+void
+ui_chat_on_history(const struct event *ev, struct win *w)
+{
+	char *nick = ui_chat_nick_of(ev->account, ev->u.found.conv, ev->u.found.out,
+	    ev->u.found.from, ev->u.found.nick);
+	const char *body = ev->u.found.body != NULL ? ev->u.found.body : "";
+	char *text = g_str_has_prefix(body, "/me ")
+	    ? g_strdup_printf("* %s %s", nick, body + 4)
+	    : g_strdup_printf("<%s> %s%s", nick, body, ev->u.found.corrected ? " (edited)" : "");
+	struct line *l = win_add(w, LINE_INFO, ev->u.found.stamp, NULL, text, ev->u.found.id);
+
+	l->flags |= LINE_DATE;
+	if (w != win_current()) {
+		w->unread++;
+		ui_dirty(UI_STATUS);
+	}
+	g_free(text);
+	g_free(nick);
+}
+
 /* Replace line l of w by a correction (XEP-0308) with text. */
 static void
 ui_chat_correct(struct win *w, struct line *l, const char *text)
@@ -153,25 +202,6 @@ ui_chat_room_history(const struct room *r, int64_t stamp)
 	return r == NULL || !r->joined || stamp < g_get_real_time() / G_USEC_PER_SEC - UI_LIVE_SLACK;
 }
 
-/* True when w shows the message of nick (sanitized) already: a room
- * replays its history on every rejoin. */
-static bool
-ui_chat_room_seen(struct win *w, const char *nick, const char *id, int64_t stamp, const char *text)
-{
-	char *t = text_sanitize(text, -1, TEXT_KEEP_NEWLINE);
-	bool seen = false;
-
-	for (GList *l = w->lines->tail; l != NULL && !seen; l = l->prev) {
-		const struct line *ln = l->data;
-		if (ln->nick == NULL || strcmp(ln->nick, nick) != 0)
-			continue;
-		seen = (id != NULL && g_strcmp0(ln->id, id) == 0) ||
-		    (ln->stamp == stamp && strcmp(ln->text, t) == 0);
-	}
-	g_free(t);
-	return seen;
-}
-
 /* A message in a room (type groupchat, or from the room itself): a line
  * in the room's window, unread while it is not current, a highlight when
  * it mentions our nick. */
@@ -184,7 +214,12 @@ ui_chat_room_message(const struct event *ev)
 	const char *body = ev->u.message.body;
 	bool action = g_str_has_prefix(body, "/me ");
 	const char *text = action ? body + 4 : body;
-	bool history = ui_chat_room_history(r, ev->u.message.stamp);
+	bool history = ui_chat_room_history(r, ev->u.message.stamp) ||
+	    ev->u.message.source == MSG_ARCHIVE;
+	/* old news goes where its time is */
+	bool ordered = history || ev->u.message.delayed || ev->u.message.source != MSG_LIVE;
+	enum line_kind kind = out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
+	                          : (action ? LINE_ACTION_IN : LINE_MSG_IN);
 	char *nick = NULL, *safe;
 	bool ours, mention = false;
 	struct win *w;
@@ -192,6 +227,8 @@ ui_chat_room_message(const struct event *ev)
 
 	if (room == NULL)
 		return;
+	/* a new window starts with the store's lines: this one may be there */
+	ordered = ordered || win_room(ev->account, room, false) == NULL;
 	w = win_room(ev->account, room, true);
 	if (jid_bare_equal(ev->u.message.from, room))
 		nick = ui_chat_resource(ev->u.message.from);
@@ -212,14 +249,20 @@ ui_chat_room_message(const struct event *ev)
 		g_free(safe);
 		goto done;
 	}
-	if (history && ui_chat_room_seen(w, safe, ev->u.message.id, ev->u.message.stamp, text)) {
+	if (ordered && win_history_shown(w, out, safe, ev->u.message.id, ev->u.message.origin_id,
+	    ev->u.message.stamp, text)) {
 		g_free(safe);
 		goto done;
 	}
 	g_free(safe);
-	l = win_add(w, out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
-	                   : (action ? LINE_ACTION_IN : LINE_MSG_IN),
-	    ev->u.message.stamp, nick, text, ev->u.message.id);
+	l = ordered ? win_add_at(w, kind, ev->u.message.stamp, nick, text, ev->u.message.id)
+	    : w->detached ? NULL : win_add(w, kind, ev->u.message.stamp, nick, text, ev->u.message.id);
+	if (l == NULL) {
+		/* the store has it: scrolling brings it (news still counts) */
+		if (w != win_current() && !out && !ordered)
+			w->unread++;
+		goto done;
+	}
 	if (settings_bool("nick_colors") && !out)
 		l->nick_colour = text_color_xterm256(nick);
 	if (!ours && r != NULL && r->nick != NULL && ui_chat_mentions(text, r->nick)) {
@@ -408,6 +451,13 @@ ui_chat_on_message(const struct event *ev)
 	const char *body = ev->u.message.body != NULL ? ev->u.message.body : "";
 	bool action = g_str_has_prefix(body, "/me ");
 	const char *text = action ? body + 4 : body;
+	bool out = ev->u.message.out;
+	bool ordered = ev->u.message.delayed || ev->u.message.source != MSG_LIVE;
+	/* the archive fills a gap: counted, but no alarm */
+	bool news = ev->u.message.source != MSG_ARCHIVE;
+	enum line_kind kind = out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
+	                          : (action ? LINE_ACTION_IN : LINE_MSG_IN);
+	bool fresh;
 	char *nick;
 
 	if (ev->u.message.body == NULL)
@@ -426,6 +476,8 @@ ui_chat_on_message(const struct event *ev)
 		g_free(key);
 		return;
 	}
+	/* a new window starts with the store's lines: this one may be there */
+	fresh = win_chat(ev->account, key, false) == NULL;
 	w = win_chat(ev->account, key, true);
 	if (ev->u.message.replace_id != NULL &&
 	    (l = win_find_id(w, ev->u.message.replace_id)) != NULL &&
@@ -447,27 +499,38 @@ ui_chat_on_message(const struct event *ev)
 	} else {
 		nick = occupant != NULL ? g_strdup(occupant) : ui_chat_contact_nick(acc, key);
 	}
-	l = win_add(w, ev->u.message.out ? (action ? LINE_ACTION_OUT : LINE_MSG_OUT)
-	                                 : (action ? LINE_ACTION_IN : LINE_MSG_IN),
-	    ev->u.message.stamp, nick, text, ev->u.message.id);
-	if (settings_bool("nick_colors") && !ev->u.message.out)
+	if ((ordered || fresh) && win_history_shown(w, out, NULL, ev->u.message.id,
+	    ev->u.message.origin_id, ev->u.message.stamp, text))
+		goto done; /* shown already: from the store, live, or as a carbon */
+	/* NULL: the store has it for scrolling to bring (a detached window,
+	 * or an archived message older than the window's first line) */
+	if (ordered)
+		l = win_add_at(w, kind, ev->u.message.stamp, nick, text, ev->u.message.id);
+	else
+		l = w->detached ? NULL : win_add(w, kind, ev->u.message.stamp, nick, text,
+		    ev->u.message.id);
+	if (l != NULL && settings_bool("nick_colors") && !out)
 		l->nick_colour = text_color_xterm256(occupant != NULL ? occupant : key);
-	if (!ev->u.message.out) {
+	if (!out && (l != NULL || !ordered)) {
 		g_free(w->chatstate);
 		w->chatstate = NULL;
 		if (w != win_current()) {
-			/* a direct message always highlights */
 			w->unread++;
-			w->highlight = true;
-			l->flags |= LINE_HIGHLIGHT;
-			ui_alert(w);
-		} else {
+			if (news) {
+				/* a direct message always highlights */
+				w->highlight = true;
+				if (l != NULL)
+					l->flags |= LINE_HIGHLIGHT;
+				ui_alert(w);
+			}
+		} else if (l != NULL) {
 			char *self = ui_chat_self_nick(acc);
 			if (ui_chat_mentions(text, self))
 				l->flags |= LINE_HIGHLIGHT;
 			g_free(self);
 		}
 	}
+done:
 	if (w == win_current())
 		ui_dirty(UI_TITLE);
 	ui_dirty(UI_STATUS | UI_ROSTER);

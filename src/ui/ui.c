@@ -193,6 +193,12 @@ ui_on_event(const struct event *ev, void *unused)
 	case EV_ERROR:
 		ui_on_error(ev);
 		break;
+	case EV_HISTORY:
+		ui_chat_on_history(ev, ui.cmd_win != NULL ? ui.cmd_win : win_current());
+		break;
+	case EV_SEARCH:
+		win_search_on_event(ev);
+		break;
 	case EV_JOINING:
 	case EV_JOINED:
 	case EV_SUBJECT:
@@ -237,9 +243,15 @@ ui_run_line(const char *line)
 		ui_dirty(UI_ALL);
 		return;
 	}
+	if (w->kind == WIN_SEARCH && line[0] != '/') {
+		/* a hit's number opens it; other words search again */
+		win_search_line(w, line);
+		ui.cmd_win = NULL;
+		return;
+	}
 	/* a plain line goes to the chat or room of the window: a room's bare
 	 * JID, an occupant's full JID for a private chat */
-	cmd_run_in(line, acc, w->kind != WIN_CONSOLE ? w->jid : NULL);
+	cmd_run_in(line, acc, w->kind == WIN_CHAT || w->kind == WIN_ROOM ? w->jid : NULL);
 	ui.cmd_win = NULL;
 }
 

@@ -20,8 +20,16 @@
 /* A chat's jid is a bare JID, or room@host/nick for a private chat with
  * a room's occupant; a room's is the room's bare JID.  WIN_RAW is an
  * account's raw-stanza console (win-raw.c): no jid, its lines are the
- * output of the commands typed in it. */
-enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_ROOM, WIN_RAW };
+ * output of the commands typed in it.  WIN_SEARCH is the one window of
+ * search results (win-search.c): no account, no jid.
+ *
+ * Chat and room windows are views on the store (win-history.c): a new one
+ * starts with the last screenful of its conversation; scrolling back past
+ * its oldest line pages older ones in.  At most `scrollback` lines stay in
+ * memory: paging back past that drops the newest lines, and the window is
+ * then "detached" from the present until scrolling forward has paged the
+ * newest messages in again from the store. */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_ROOM, WIN_RAW, WIN_SEARCH };
 
 enum line_kind {
 	LINE_INFO,     /* command output, status */
@@ -31,12 +39,14 @@ enum line_kind {
 	LINE_ACTION_IN,  /* /me */
 	LINE_ACTION_OUT,
 	LINE_JOIN,     /* someone came into a room */
-	LINE_PART      /* someone left a room */
+	LINE_PART,     /* someone left a room */
+	LINE_HIT       /* a search result: nick is its number */
 };
 
 #define LINE_DELIVERED 0x1  /* a receipt came back */
 #define LINE_CORRECTED 0x2
 #define LINE_HIGHLIGHT 0x4
+#define LINE_DATE      0x8  /* show the date with the time */
 
 /* One logical line of a window (it may wrap to several screen rows). */
 struct line {
@@ -50,6 +60,9 @@ struct line {
 	int nick_colour;   /* xterm-256 colour of nick, -1: theme's */
 	int rows_width;    /* the width rows was computed for */
 	int rows;          /* screen rows at rows_width */
+	int64_t rowid;     /* the store's row of the message, 0: not known */
+	unsigned *marks;   /* n_marks pairs (start, end) of byte offsets in text */
+	unsigned n_marks;  /* shown as search hits; NULL: none */
 };
 
 struct win {
@@ -72,6 +85,11 @@ struct win {
 	GHashTable *nicks;
 	bool in_room;
 	struct win_raw *raw; /* WIN_RAW only: the view's state (win-raw.c) */
+	struct win_search *search; /* WIN_SEARCH only: the hits (win-search.c) */
+	/* chats and rooms: the store holds nothing older than the first line
+	 * (hist_begin), or newer messages than the last (detached) */
+	bool hist_begin;
+	bool detached;
 };
 
 /* win.c */
@@ -95,6 +113,34 @@ void win_close(struct win *w);
 /* Append a line (strings are sanitized here, copied); returns it. */
 struct line *win_add(struct win *w, enum line_kind kind, int64_t stamp, const char *nick,
     const char *text, const char *id);
+/* A new line, not in a window (strings sanitized and copied); free it
+ * with win_line_free unless it is put in a window. */
+struct line *win_line_new(enum line_kind kind, int64_t stamp, const char *nick,
+    const char *text, const char *id);
+void win_line_free(gpointer l);
+/* Put line l into w before link `before` (NULL: at the end); w owns it
+ * then.  The view stays on the lines it showed. */
+void win_insert(struct win *w, struct line *l, GList *before);
+/* Take line l out of w and free it (the view moves off it). */
+void win_remove(struct win *w, GList *link);
+/* Add a message line at its time: after the last line stamped at or
+ * before stamp (the end, for news).  NULL (nothing added) when that
+ * place is outside what w holds of a longer history: before its first
+ * line while the store has older ones, or after its last while it is
+ * detached; paging brings the message then. */
+struct line *win_add_at(struct win *w, enum line_kind kind, int64_t stamp, const char *nick,
+    const char *text, const char *id);
+/* Replace l's text by prefix and body (raw; sanitized here) and mark the
+ * n_marks pairs of byte offsets marks of body in it. */
+void win_line_set_marked(struct line *l, const char *prefix, const char *body,
+    const unsigned *marks, unsigned n_marks);
+/* Keep at most the scrollback setting's lines: the oldest go first
+ * (then hist_begin is false). */
+void win_trim(struct win *w);
+/* The same after lines were paged in, never taking the lines in view:
+ * the newest go first (w is detached then) when newest_first, else the
+ * oldest first. */
+void win_trim_view(struct win *w, bool newest_first);
 struct line *win_find_id(struct win *w, const char *id);
 /* Scroll by rows screen rows (positive: back in time). */
 void win_scroll(struct win *w, int rows, int width);
@@ -105,6 +151,45 @@ unsigned win_below(const struct win *w);
 int win_line_rows(struct line *l, int width);
 /* Forget w's lines (the view follows the end again). */
 void win_clear(struct win *w);
+/* The search results window; created (not focused) when create. */
+struct win *win_search_win(bool create);
+/* Anchor the view of w so that line l shows in the middle of a main
+ * window height rows high. */
+void win_show_line(struct win *w, struct line *l, int height, int width);
+
+/* win-history.c: chat and room windows backed by the store */
+/* Fill new window w with the last screenful of its conversation. */
+void win_history_load(struct win *w);
+/* Page up to a page of older messages in before w's first line; true
+ * when lines were added. */
+bool win_history_older(struct win *w);
+/* Detached w: page newer messages in after its last line; true when
+ * lines were added. */
+bool win_history_newer(struct win *w);
+/* Detached w: show the newest messages again, as if just opened. */
+void win_history_latest(struct win *w);
+/* True when w shows the message already: same id (or origin-id) with the
+ * same text, or the same time and text, from nick (sanitized; NULL: any)
+ * in direction out (rooms: any, nick decides). */
+bool win_history_shown(struct win *w, bool out, const char *nick, const char *id,
+    const char *origin_id, int64_t stamp, const char *text);
+/* Open the window of conversation conv of account (a room's when type
+ * is groupchat) at the store's message rowid, with the pairs of byte
+ * offsets marks of its body (raw, as the store has it) highlighted, and
+ * focus it. */
+void win_history_open(const char *account, const char *conv, const char *type, int64_t rowid,
+    const char *body, const unsigned *marks, unsigned n_marks);
+
+/* win-search.c: the search results window */
+/* An EV_SEARCH: a hit into the window, or the summary that ends a search. */
+void win_search_on_event(const struct event *ev);
+/* A line typed in the search window: a hit's number opens it, other text
+ * searches again. */
+void win_search_line(struct win *w, const char *line);
+/* Append the search window's title to t. */
+void win_search_title(struct win *w, GString *t);
+/* Free w's search state (w itself stays). */
+void win_search_free(struct win *w);
 
 /* win-raw.c: the raw-stanza console windows */
 /* Draw raw window w into the ncurses window ncwin (height x width). */
@@ -153,6 +238,13 @@ void ui_chat_open(const char *account, const char *jid);
 /* The window key of a chat with jid (to free): its bare JID, or the full
  * JID of a room's occupant; NULL when jid is not a JID. */
 char *ui_chat_key(const char *account, const char *jid);
+/* The nick a message of conversation conv of account shows (to free):
+ * ours when out, else the room nick, the occupant's, or the contact's
+ * roster name or localpart. */
+char *ui_chat_nick_of(const char *account, const char *conv, bool out, const char *sender,
+    const char *nick);
+/* /history: one message from the store as a line in the command's window. */
+void ui_chat_on_history(const struct event *ev, struct win *w);
 
 /* draw.c */
 void draw_layout(void);

@@ -315,6 +315,7 @@ session_thread(gpointer p)
 	xiq_free(s);
 	xmessage_free(s);
 	xmuc_free(s);
+	xmam_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
@@ -505,6 +506,7 @@ session_connect(struct account *acc)
 	s->pin = g_strdup(acc->pin);
 	s->roster_ver = g_strdup(acc->roster->ver);
 	xmuc_seed(s, acc->name);
+	s->mam_last_id = g_strdup(acc->mam_last_id);
 	s->show = acc->show;
 	s->status = g_strdup(acc->status);
 	s->connect_timeout = (unsigned)settings_int("connect_timeout");

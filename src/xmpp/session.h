@@ -94,6 +94,13 @@ struct session {
 	GHashTable *last_sent; /* bare JID -> last message sent there (xmessage.c) */
 	GHashTable *received;  /* (sender, id) of messages received, for corrections */
 	GQueue *received_order;
+	GHashTable *archived;  /* "by id" of the stanza-ids reported this session:
+	                        * a message delivered live (or from offline
+	                        * storage) and by the archive is reported once */
+	GQueue *archived_order;
+	char *mam_last_id;   /* newest id of our archive we hold (set before the
+	                      * thread starts; then session thread only) */
+	GHashTable *mam_queries; /* queryid -> struct xmam_query (xmam.c) */
 	GHashTable *rooms;   /* bare room JID -> struct xmuc_room (xmuc.c); seeded
 	                      * by session_connect from the core's rooms */
 };
@@ -201,6 +208,30 @@ void xmessage_seen(struct session *s, const char *from, const char *id);
 /* True when a message id was received earlier from exactly the full JID
  * from (compared after normalisation). */
 bool xmessage_seen_from(struct session *s, const char *from, const char *id);
+
+/* An EV_MESSAGE for message m (from, to as given), its body, id,
+ * origin-id, stanza-id (only one set by `by`), delay and stamp filled. */
+struct event *xmessage_event(struct session *s, xmpp_stanza_t *m, const char *from,
+    const char *to, bool out, enum msg_source source);
+/* Report ev (an EV_MESSAGE) unless its stanza-id was reported already in
+ * this session (it is freed then); true when it was emitted. */
+bool xmessage_emit_once(struct session *s, struct event *ev);
+/* Fill ev's origin_id, and its stanza_id/stanza_by from a <stanza-id/>
+ * whose by is `by` (NULL: none counts). */
+void xmessage_ids(xmpp_stanza_t *m, const char *by, struct event *ev);
+
+/* xcarbons.c: copies of what our other clients send and receive */
+void xcarbons_enable(struct session *s);
+/* Handle a carbon (from our own bare JID only); false when m is none. */
+bool xcarbons_message(struct session *s, xmpp_stanza_t *m);
+
+/* xmam.c: message archives (XEP-0313) */
+/* Fetch our own archive after s->mam_last_id (after initial presence). */
+void xmam_login(struct session *s);
+/* Handle an archive result (of a query in flight, from its archive only);
+ * false when m is none. */
+bool xmam_message(struct session *s, xmpp_stanza_t *m);
+void xmam_free(struct session *s);
 
 /* xreceipt.c: message delivery receipts (XEP-0184) */
 /* Ask for a receipt: add <request/> to message m. */

@@ -189,6 +189,12 @@ xmessage_free(struct session *s)
 	}
 	if (s->last_sent != NULL)
 		g_hash_table_destroy(s->last_sent);
+	if (s->archived != NULL) {
+		g_hash_table_destroy(s->archived);
+		g_queue_free_full(s->archived_order, g_free);
+	}
+	s->archived = NULL;
+	s->archived_order = NULL;
 	s->sent = NULL;
 	s->sent_order = NULL;
 	s->received = NULL;
@@ -251,27 +257,96 @@ xmessage_replace_id(struct session *s, xmpp_stanza_t *m, const char *from)
 	return g_strdup(rid);
 }
 
-/* Report a message with a body as EV_MESSAGE in, and remember its id. */
-static void
-xmessage_incoming(struct session *s, xmpp_stanza_t *m, const char *from, const char *type,
-    const char *body)
+void
+xmessage_ids(xmpp_stanza_t *m, const char *by, struct event *ev)
+{
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(m); c != NULL; c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c);
+		if (name == NULL || g_strcmp0(xmpp_stanza_get_ns(c), NS_SID) != 0)
+			continue;
+		if (strcmp(name, "origin-id") == 0 && ev->u.message.origin_id == NULL) {
+			ev->u.message.origin_id = g_strdup(xmpp_stanza_get_attribute(c, "id"));
+		} else if (strcmp(name, "stanza-id") == 0 && ev->u.message.stanza_id == NULL &&
+		    by != NULL && xmpp_stanza_get_attribute(c, "by") != NULL &&
+		    jid_equal(xmpp_stanza_get_attribute(c, "by"), by)) {
+			/* only the id our own archive (or the room) gave: anyone
+			 * else's would let a sender choose how we deduplicate */
+			ev->u.message.stanza_id = g_strdup(xmpp_stanza_get_attribute(c, "id"));
+			ev->u.message.stanza_by = g_strdup(by);
+		}
+	}
+}
+
+struct event *
+xmessage_event(struct session *s, xmpp_stanza_t *m, const char *from, const char *to,
+    bool out, enum msg_source source)
 {
 	xmpp_stanza_t *delay = xmpp_stanza_get_child_by_name_and_ns(m, "delay", "urn:xmpp:delay");
-	const char *to = xmpp_stanza_get_to(m);
+	const char *type = xmpp_stanza_get_type(m);
 	struct event *ev = event_new(EV_MESSAGE, s->account);
+	char *body = xmpp_message_get_body(m);
 
+	ev->u.message.out = out;
+	ev->u.message.source = source;
 	ev->u.message.from = g_strdup(from);
-	ev->u.message.to = g_strdup(to != NULL ? to : s->bound_jid);
+	ev->u.message.to = g_strdup(to);
 	ev->u.message.type = g_strdup(type != NULL ? type : "normal");
-	ev->u.message.body = g_strdup(body);
+	ev->u.message.body = g_strdup(body != NULL ? body : "");
 	ev->u.message.id = g_strdup(xmpp_stanza_get_id(m));
-	ev->u.message.replace_id = xmessage_replace_id(s, m, from);
+	ev->u.message.delayed = delay != NULL;
 	ev->u.message.stamp = delay != NULL
 	    ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
 	if (ev->u.message.stamp == 0)
 		ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
-	xmessage_seen(s, from, ev->u.message.id);
+	xmessage_ids(m, session_bare(s), ev);
+	if (body != NULL)
+		xmpp_free(s->ctx, body);
+	return ev;
+}
+
+bool
+xmessage_emit_once(struct session *s, struct event *ev)
+{
+	char *key;
+
+	if (ev->u.message.stanza_id == NULL || ev->u.message.stanza_by == NULL) {
+		session_emit(s, ev);
+		return true;
+	}
+	key = g_strdup_printf("%s %s", ev->u.message.stanza_by, ev->u.message.stanza_id);
+	if (s->archived == NULL) {
+		s->archived = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		s->archived_order = g_queue_new();
+	}
+	if (g_hash_table_contains(s->archived, key)) {
+		log_msg(s->account, "message %s from %s already reported", ev->u.message.stanza_id,
+		    ev->u.message.from);
+		g_free(key);
+		event_free(ev);
+		return false;
+	}
+	g_hash_table_add(s->archived, key);
+	g_queue_push_tail(s->archived_order, g_strdup(key));
+	while (g_queue_get_length(s->archived_order) > RECEIVED_REMEMBERED) {
+		char *old = g_queue_pop_head(s->archived_order);
+		g_hash_table_remove(s->archived, old);
+		g_free(old);
+	}
 	session_emit(s, ev);
+	return true;
+}
+
+/* Report a message with a body as EV_MESSAGE in, and remember its id. */
+static void
+xmessage_incoming(struct session *s, xmpp_stanza_t *m, const char *from)
+{
+	const char *to = xmpp_stanza_get_to(m);
+	struct event *ev = xmessage_event(s, m, from, to != NULL ? to : s->bound_jid, false,
+	    MSG_LIVE);
+
+	ev->u.message.replace_id = xmessage_replace_id(s, m, from);
+	xmessage_seen(s, from, ev->u.message.id);
+	xmessage_emit_once(s, ev);
 }
 
 /* Report the chat state a chat message carries, unless it was delayed
@@ -309,6 +384,8 @@ xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 		xmessage_error(s, m, from);
 		return 1;
 	}
+	if (xmam_message(s, m) || xcarbons_message(s, m))
+		return 1;
 	if (xmuc_message(s, m, type))
 		return 1;
 	if (type != NULL && strcmp(type, "chat") != 0 && strcmp(type, "normal") != 0)
@@ -317,7 +394,7 @@ xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 		return 1;
 	body = xmpp_message_get_body(m);
 	if (body != NULL)
-		xmessage_incoming(s, m, from, type, body);
+		xmessage_incoming(s, m, from);
 	xreceipt_incoming(s, m, from, type, body != NULL);
 	xmessage_chatstate_incoming(s, m, from, type);
 	if (body != NULL)
@@ -384,6 +461,7 @@ xmessage_transmit(struct session *s, const char *to, const char *body, const cha
 	ev->u.message.body = g_strdup(body);
 	ev->u.message.id = g_strdup(id);
 	ev->u.message.replace_id = g_strdup(replace_id);
+	ev->u.message.origin_id = g_strdup(id);
 	ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
 	session_emit(s, ev);
 }

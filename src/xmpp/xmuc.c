@@ -547,6 +547,16 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 	}
 	ev->u.message.replace_id = xmuc_replace_id(s, m, from, out);
 	ev->u.message.stamp = xmuc_stamp(m);
+	ev->u.message.delayed = xmpp_stanza_get_child_by_name_and_ns(m, "delay", NS_DELAY) != NULL;
+	/* the room's stanza-id (by the room), the sender's origin-id, and the
+	 * occupant's stable id (XEP-0421) when the room gives one */
+	xmessage_ids(m, r->jid, ev);
+	{
+		xmpp_stanza_t *oc = xmpp_stanza_get_child_by_name_and_ns(m, "occupant-id",
+		    "urn:xmpp:occupant-id:0");
+		if (oc != NULL)
+			ev->u.message.occupant_id = g_strdup(xmpp_stanza_get_attribute(oc, "id"));
+	}
 	if (!out && j->resource != NULL)
 		xmessage_seen(s, from, ev->u.message.id);
 	session_emit(s, ev);

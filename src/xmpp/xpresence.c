@@ -83,6 +83,10 @@ xpresence_initial(struct session *s)
 	xpresence_broadcast(s, s->show, s->status);
 	s->presence_sent = true;
 	xmuc_rejoin(s); /* directed presence to our rooms follows the broadcast */
+	/* copies of what our other clients do from now on, then what was said
+	 * while we were away */
+	xcarbons_enable(s);
+	xmam_login(s);
 }
 
 struct xpresence_req {

@@ -31,6 +31,26 @@
  * test_fixtures_cover_every_version fails until then). */
 static const char *const old_schemas[] = {
 	/* 0 */ NULL,
+	/* 1: pins and the roster cache */
+	"CREATE TABLE account_pin ("
+	"  account TEXT PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  added INTEGER NOT NULL);"
+	"CREATE TABLE roster_meta ("
+	"  account TEXT PRIMARY KEY,"
+	"  ver TEXT);"
+	"CREATE TABLE roster_item ("
+	"  account TEXT NOT NULL,"
+	"  jid TEXT NOT NULL,"
+	"  name TEXT,"
+	"  subscription TEXT NOT NULL,"
+	"  ask TEXT,"
+	"  groups TEXT,"
+	"  PRIMARY KEY (account, jid));"
+	"INSERT INTO account_pin VALUES ('old', '" FP2 "', 1700000000);"
+	"INSERT INTO roster_meta VALUES ('old', 'v9');"
+	"INSERT INTO roster_item VALUES ('old', 'bob@example.org', 'Bob', 'both', NULL,"
+	"  'Friends' || char(10) || 'Work');",
 };
 
 static char *tmpdir;
@@ -478,6 +498,16 @@ test_migrate_every_version(void **state)
 		assert_int_equal(store_pin_set("m", FP1), 0);
 		restart();
 		assert_string_equal(add_loaded("m", "m@example.org")->pin, FP1);
+		if (v >= 1) {
+			/* what the old version kept is still there */
+			static const char *const groups[] = { "Friends", "Work", NULL };
+			struct account *old = add_loaded("old", "old@example.org");
+			assert_string_equal(old->pin, FP2);
+			assert_string_equal(old->roster->ver, "v9");
+			check_contact(old, "bob@example.org", "Bob", "both", NULL, groups);
+		}
+		/* and keeps history (schema 2) */
+		assert_int_equal(sql_int(path, "SELECT count(*) FROM message"), 0);
 		store_close();
 		assert_int_equal(sql_int(path, "PRAGMA user_version"), store_schema_version());
 		core_start();

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""test_archive.py - what was said while natter was away (XEP-0313 message
+archive, with Prosody's mod_mam) and what our other clients say (XEP-0280
+carbons, mod_carbons), and what must not count: archive results nobody
+asked for and carbons not from our own account.  Run through run.py."""
+
+import time
+
+
+def _login(ctx, ajid, apw, datadir=None, extra=()):
+    n = ctx.natter(ctx.account_lines("alice", ajid, apw, extra=extra),
+                   args=["-a", "alice"], datadir=datadir)
+    n.connected("alice")
+    n.wait("roster_end")
+    return n
+
+
+def _page(n, since, timeout=10):
+    """The archive_page event that ends our own archive's catch-up."""
+    return n.wait("archive_page", since=since, timeout=timeout,
+                  where=lambda e: e.get("complete") or not e.get("ok"))
+
+
+def test_messages_while_away_arrive_once(ctx):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    data = ctx.mkdtemp()
+    n = _login(ctx, ajid, apw, datadir=data)
+    first = _page(n, 0)
+    assert first["ok"], first
+    n.quit()
+
+    bob = ctx.peer(bjid, bpw)
+    for i in range(3):
+        bob.send_message(ajid, "while away %d" % i)
+    time.sleep(0.5)
+
+    n = _login(ctx, ajid, apw, datadir=data)
+    page = _page(n, 0)
+    assert page["ok"], page
+    got = [e for e in n.events("message") if e["body"].startswith("while away")]
+    bodies = [e["body"] for e in got]
+    assert bodies == ["while away 0", "while away 1", "while away 2"], \
+        "each once, in order: %r" % [(e["body"], e.get("source")) for e in got]
+    assert all(e["dir"] == "in" and e["from"].startswith(bjid) for e in got), got
+    n.quit()
+
+    # a third login finds nothing new
+    n = _login(ctx, ajid, apw, datadir=data)
+    page = _page(n, 0)
+    assert page["ok"] and page["count"] == 0, page
+    assert not [e for e in n.events("message") if e.get("source") == "archive"], \
+        n.events("message")
+    n.quit()
+
+
+def test_carbons_from_another_client(ctx):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    n = _login(ctx, ajid, apw)
+    _page(n, 0)
+    bob = ctx.peer(bjid, bpw)
+    phone = ctx.peer(ajid, apw, resource="phone")
+    m = n.mark()
+    # sent from alice's phone: natter shows it as ours, in bob's chat
+    phone.send_message(bjid, "from my phone")
+    ev = n.wait("message", since=m, body="from my phone")
+    assert ev["dir"] == "out" and ev["source"] == "carbon", ev
+    assert ev["to"].split("/")[0] == bjid and ev["from"] == ajid + "/phone", ev
+    # received by the phone only: natter gets a copy
+    bob.send_message(ajid + "/phone", "for the phone")
+    ev = n.wait("message", since=m, body="for the phone")
+    assert ev["dir"] == "in" and ev["source"] == "carbon", ev
+    assert ev["from"].startswith(bjid), ev
+
+
+def test_forged_carbons_and_results_dropped(ctx):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    n = _login(ctx, ajid, apw)
+    _page(n, 0)
+    bob = ctx.peer(bjid, bpw)
+    m = n.mark()
+    full = ajid + "/natter"
+    # a "carbon" from bob claiming alice sent something
+    bob.send_raw(
+        "<message to='%s'><sent xmlns='urn:xmpp:carbons:2'>"
+        "<forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' "
+        "from='%s/phone' to='carol@localhost' type='chat'><body>forged carbon</body>"
+        "</message></forwarded></sent></message>" % (full, ajid))
+    # an archive "result" from bob, with a query id nobody asked for
+    bob.send_raw(
+        "<message to='%s'><result xmlns='urn:xmpp:mam:2' queryid='guess' id='x1'>"
+        "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' "
+        "stamp='2020-01-01T00:00:00Z'/><message xmlns='jabber:client' from='%s' "
+        "to='%s' type='chat'><body>forged archive</body></message></forwarded>"
+        "</result></message>" % (full, bjid, ajid))
+    bob.send_message(ajid, "a real one")
+    n.wait("message", since=m, body="a real one")
+    n.ping()
+    bodies = [e["body"] for e in n.events("message", since=m)]
+    assert "forged carbon" not in bodies and "forged archive" not in bodies, bodies
+
+
+def test_mam_fetch_on_demand(ctx):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    bob = ctx.peer(bjid, bpw)
+    n = _login(ctx, ajid, apw, extra=["set mam_first 0"])
+    for i in range(3):
+        bob.send_message(ajid, "older %d" % i)
+        n.wait("message", body="older %d" % i)
+    m = n.mark()
+    n.cmd("/mam fetch %s" % ajid)
+    page = _page(n, m)
+    assert page["ok"] and page["count"] >= 3, page
+    # already reported live in this session: not again
+    again = [e for e in n.events("message", since=m) if e["body"].startswith("older")]
+    assert not again, again
