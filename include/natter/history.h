@@ -93,9 +93,10 @@ void history_query_clear(struct history_query *q);
 GPtrArray *history_find(const struct history_query *q, unsigned *total, char **err);
 
 /* Write conversation conv of account to path as JSON lines, oldest first:
- * one object per message with at least from, to, body, stamp (also dir,
- * type, id).  The file is created 0600.  The number written, or -1 with
- * *err (to free). */
+ * one object per message with from, to, body, stamp (seconds since the
+ * epoch, UTC), dir (in, out), type, id, and nick in rooms and
+ * "corrected": true where they apply.  The file is created (or
+ * truncated) 0600.  The number written, or -1 with *err (to free). */
 long history_export(const char *account, const char *conv, const char *path, char **err);
 
 #endif

@@ -6,9 +6,10 @@
  * of whichever loop pass crossed the threshold (a stall of the UI in
  * the middle of an archive catch-up).  Here the main connection has
  * automatic checkpoints off, its commit hook kicks this thread when the
- * log has grown, and the thread checkpoints (PASSIVE: never waiting for,
- * nor blocking, the main thread) on a connection of its own.  An idle
- * natter never wakes it.
+ * log has grown (starting it the first time), and the thread checkpoints
+ * (PASSIVE: never waiting for, nor blocking, the main thread) on a
+ * connection of its own.  An idle natter never wakes it, and one that
+ * writes little never starts it.
  */
 #include "config.h"
 
@@ -19,8 +20,15 @@
 
 /* Kick the thread when the log holds this many pages (4 MiB). */
 #define CHECKPOINT_FRAMES 1000
+/* The log starts again from its beginning only when a write finds it all
+ * copied back, which a thread always a pass behind never lets happen in a
+ * long burst: at this many pages (16 MiB) the commit copies back the rest
+ * itself (the thread did most of it). */
+#define CHECKPOINT_FRAMES_MAX 4000
 
 static GThread *thread;
+static char *db_path;  /* the database the thread opens */
+static bool failed;    /* the thread could not be started */
 static GMutex lock;
 static GCond cond;
 static bool kicked, stopping;
@@ -39,6 +47,9 @@ checkpoint_run(gpointer arg)
 		sqlite3_close(db);
 		db = NULL;
 	} else {
+		/* no lookaside buffers: 120 kB of resident memory for a
+		 * connection that makes no statements of its own */
+		sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
 		sqlite3_busy_timeout(db, 100);
 		sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -64;",
 		    NULL, NULL, NULL);
@@ -61,38 +72,48 @@ checkpoint_run(gpointer arg)
 	return NULL;
 }
 
-/* The main connection's commit hook: kick the thread when the log is
- * long enough. */
+/* The main connection's commit hook: kick the thread (started on the
+ * first kick) when the log is long enough. */
 static int
 checkpoint_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	if (frames >= CHECKPOINT_FRAMES) {
-		g_mutex_lock(&lock);
-		kicked = true;
-		g_cond_signal(&cond);
-		g_mutex_unlock(&lock);
+	if (frames < CHECKPOINT_FRAMES)
+		return SQLITE_OK;
+	if (thread == NULL && !failed) {
+		kicked = stopping = false;
+		thread = g_thread_try_new("natter-checkpoint", checkpoint_run, g_strdup(db_path),
+		    NULL);
+		failed = thread == NULL;
 	}
+	if (thread == NULL || frames >= CHECKPOINT_FRAMES_MAX) {
+		/* here, as SQLite would have */
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	g_mutex_lock(&lock);
+	kicked = true;
+	g_cond_signal(&cond);
+	g_mutex_unlock(&lock);
 	return SQLITE_OK;
 }
 
 void
 checkpoint_start(sqlite3 *db, const char *path)
 {
-	if (thread != NULL)
-		return;
-	kicked = stopping = false;
-	thread = g_thread_try_new("natter-checkpoint", checkpoint_run, g_strdup(path), NULL);
-	if (thread == NULL)
-		return; /* SQLite's own automatic checkpoints stay on */
+	g_free(db_path);
+	db_path = g_strdup(path);
+	failed = false;
 	sqlite3_wal_hook(db, checkpoint_hook, NULL);
 }
 
 void
 checkpoint_stop(sqlite3 *db)
 {
+	sqlite3_wal_hook(db, NULL, NULL);
+	g_free(db_path);
+	db_path = NULL;
 	if (thread == NULL)
 		return;
-	sqlite3_wal_hook(db, NULL, NULL);
 	g_mutex_lock(&lock);
 	stopping = true;
 	g_cond_signal(&cond);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -133,13 +134,17 @@ static const char *const migrations[] = {
  * query cut short, must not hold writes back for ever). */
 #define STORE_DEFER_PASSES 20
 #define STORE_DEFER_MSGS 5000
-/* The page cache, in KiB: bench/history inserts 100,000 messages into a
- * store of 1,000,000 in 1.6 s with 2 MiB, 2.1 s with 512 KiB, 2.7 s with
- * 128 KiB (the tail pages of the conversations being written stay
- * cached); searches and screenfuls need far less.  It fills only as
- * pages are used, and is given back on the first quiet pass after
- * writes (store_flush). */
-#define STORE_CACHE_KB 2048
+/* The page cache, in KiB: 128 KiB keeps the 5,000-contact login under its
+ * memory target and is plenty for searches and screenfuls (bench/history:
+ * each under a millisecond); a pass that writes many messages (an archive
+ * catch-up, a flood) raises it to STORE_CACHE_BULK_KB for the burst, which
+ * keeps the tail pages of the conversations being written cached:
+ * bench/history inserts 100,000 messages into a store of 1,000,000 in
+ * 1.5 s with 2 MiB, 2.1 s with 512 KiB, 2.7 s with 128 KiB.  The first
+ * quiet pass after writes gives the pages back (store_flush). */
+#define STORE_CACHE_KB 128
+#define STORE_CACHE_BULK_KB 2048
+#define STORE_BULK_MSGS 64 /* messages in one pass that make it a burst */
 /* Copies of a message are looked for this many seconds around its time:
  * an archived one may have a copy received live, stamped by our clock,
  * not the server's; copies of a live one come from the server. */
@@ -164,6 +169,8 @@ static int64_t next_base = -1, next_id_cache;
 /* Whether a correction may wait for its message (found at open, set when
  * one comes first): if not, a new message needs no look for one. */
 static bool fixes_waiting;
+static unsigned pass_msgs; /* messages written in this pass */
+static bool bulk_cache;    /* the page cache is STORE_CACHE_BULK_KB */
 
 /* Forget the caches of the write path (after a failed commit, at close). */
 static void
@@ -271,11 +278,22 @@ store_commit(void)
 	deferred = 0;
 }
 
+/* Set the page cache to kib KiB. */
+static void
+store_cache_size(int kib)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+	sqlite3_exec(store_db, sql, NULL, NULL, NULL);
+}
+
 void
 store_flush(void)
 {
 	static bool wrote;
 
+	pass_msgs = 0;
 	if (in_txn && pending_archive > 0 && pending_archive < STORE_DEFER_MSGS &&
 	    deferred < STORE_DEFER_PASSES) {
 		deferred++;
@@ -287,6 +305,9 @@ store_flush(void)
 	} else if (wrote && store_db != NULL) {
 		/* a quiet pass after writes: the burst is over, give back the
 		 * page cache it filled */
+		if (bulk_cache)
+			store_cache_size(STORE_CACHE_KB);
+		bulk_cache = false;
 		sqlite3_db_release_memory(store_db);
 		wrote = false;
 	}
@@ -459,7 +480,6 @@ store_on_roster(const struct event *ev, void *unused)
 	    ev->u.roster.subscription, ev->u.roster.ask, ev->u.roster.groups);
 }
 
-
 /* --- messages --- */
 
 int64_t
@@ -586,10 +606,10 @@ store_row_clear(struct store_row *r)
 	g_free(r->by);
 }
 
-/* The bare JID of account's own address, case-folded, or NULL; valid
- * until the next call (one account's is cached: parsing is not free). */
 static char *own_name, *own_jid, *own_bare; /* the cache of store_own */
 
+/* The bare JID of account's own address, case-folded, or NULL; valid
+ * until the next call (one account's is cached: parsing is not free). */
 static const char *
 store_own(const char *account)
 {
@@ -719,7 +739,7 @@ store_row_match(const struct store_row *r, int64_t id, bool *fill)
 		same = strcmp(sid, esid) == 0; /* one archive, one id each */
 	else if (oid != NULL && eoid != NULL)
 		same = strcmp(oid, eoid) == 0;
-	else /* (both without any id: the query matched their second) */
+	else /* the id, sender and text (no id at all: the query matched the second) */
 		same = g_strcmp0(mid, emid) == 0 && g_strcmp0(store_col(st, 4), r->sender) == 0 &&
 		    g_strcmp0(store_col(st, 5), ev->u.message.body) == 0;
 	if (same && oid != NULL && eoid != NULL && strcmp(oid, eoid) != 0)
@@ -828,14 +848,15 @@ store_fts(int64_t id, const char *text, bool del)
  * for its message to arrive). */
 #define STORE_FIX_SCAN 2000
 
-/* The row correction r (to be id) replaces: the newest original before it
- * in its conversation with that message id from the same sender; 0 when
- * there is none among the last STORE_FIX_SCAN. */
+/* The row correction r (to be id) replaces: the newest message before it
+ * in its conversation with that message id from the same sender (if that
+ * is a correction itself, as some clients send, the message it replaces);
+ * 0 when there is none among the last STORE_FIX_SCAN. */
 static int64_t
 store_fix_target(const struct store_row *r, int64_t id)
 {
-	sqlite3_stmt *st = store_stmt("SELECT id, msg_id, sender, replaces IS NULL FROM message "
-	    "WHERE conv = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+	sqlite3_stmt *st = store_stmt("SELECT id, msg_id, sender, replaces IS NULL, replaces_row "
+	    "FROM message WHERE conv = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
 	int64_t found = 0;
 
 	if (st == NULL)
@@ -844,12 +865,13 @@ store_fix_target(const struct store_row *r, int64_t id)
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int(st, 3, STORE_FIX_SCAN);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_int(st, 3) != 0 &&
-		    g_strcmp0(store_col(st, 1), r->ev->u.message.replace_id) == 0 &&
-		    g_strcmp0(store_col(st, 2), r->sender) == 0) {
-			found = sqlite3_column_int64(st, 0);
+		if (g_strcmp0(store_col(st, 1), r->ev->u.message.replace_id) != 0 ||
+		    g_strcmp0(store_col(st, 2), r->sender) != 0)
+			continue;
+		found = sqlite3_column_int(st, 3) != 0 ? sqlite3_column_int64(st, 0)
+		                                       : sqlite3_column_int64(st, 4);
+		if (found != 0)
 			break;
-		}
 	}
 	sqlite3_reset(st);
 	return found;
@@ -990,6 +1012,25 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	}
 }
 
+char *
+store_archive_last(const char *account, const char *archive)
+{
+	sqlite3_stmt *st = store_stmt("SELECT last_id FROM archive_state "
+	    "WHERE account = ?1 AND archive = ?2");
+	char *bare = archive != NULL ? jid_bare(archive) : NULL;
+	char *id = NULL;
+
+	if (st != NULL && bare != NULL) {
+		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, bare, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = g_strdup(store_col(st, 0));
+		sqlite3_reset(st);
+	}
+	g_free(bare);
+	return id;
+}
+
 /* Store a message once (see history.h); a live one carrying our archive's
  * id moves the checkpoint once this session has caught up. */
 static void
@@ -1007,6 +1048,10 @@ store_on_message(const struct event *ev, void *unused)
 		return;
 	}
 	store_write_begin();
+	if (++pass_msgs == STORE_BULK_MSGS && !bulk_cache) {
+		store_cache_size(STORE_CACHE_BULK_KB);
+		bulk_cache = true;
+	}
 	r.conv = store_conv_id(ev->account, r.conv_jid, true);
 	if (r.conv != 0 && !store_is_dup(&r))
 		store_insert(&r);
@@ -1098,6 +1143,7 @@ store_open(const char *dir, char **err)
 	chmod(path, 0600);
 	sqlite3_busy_timeout(store_db, 2000);
 	/* the page cache: see STORE_CACHE_KB */
+	bulk_cache = false;
 	sqlite3_exec(store_db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -" G_STRINGIFY(STORE_CACHE_KB) ";",
 	    NULL, NULL, NULL);

@@ -403,6 +403,37 @@ test_dedup_origin_then_stanza(void **state)
 }
 
 static void
+test_dedup_clocks(void **state)
+{
+	char *sid;
+
+	/* received live (stamped by our clock), then from the archive
+	 * (stamped by the server's, 40 minutes apart) */
+	EMIT(.from = BOB "/phone", .to = ME, .body = "skew", .id = "k1", .origin = "k1", .sid = "K1",
+	    .sby = ME, .stamp = T0);
+	EMIT(.from = BOB "/phone", .to = ME, .body = "skew", .id = "k1", .origin = "k1", .sid = "K1",
+	    .sby = ME, .stamp = T0 - 2400, .src = MSG_ARCHIVE);
+	/* a carbon a minute and a half later */
+	EMIT(.from = BOB "/phone", .to = ME, .body = "skew", .id = "k1", .origin = "k1", .sid = "K1",
+	    .sby = ME, .stamp = T0 + 90, .src = MSG_CARBON);
+	assert_int_equal(q_int("SELECT count(*) FROM message"), 1);
+	/* sent by us (no stanza-id), archived copy 50 minutes off */
+	EMIT(.from = ME "/natter", .to = BOB, .body = "mine", .id = "k2", .origin = "k2", .out = true,
+	    .stamp = T0 + 10000);
+	EMIT(.from = ME "/natter", .to = BOB, .body = "mine", .id = "k2", .origin = "k2", .sid = "K2",
+	    .sby = ME, .out = true, .stamp = T0 + 13000, .src = MSG_ARCHIVE);
+	assert_int_equal(q_int("SELECT count(*) FROM message"), 2);
+	sid = q_text("SELECT stanza_id FROM message WHERE body = 'mine'");
+	assert_string_equal(sid, "K2");
+	g_free(sid);
+	/* the same ids in another conversation are another message */
+	EMIT(.from = "carol@example.org/x", .to = ME, .body = "skew", .id = "k1", .origin = "k1",
+	    .sid = "K1", .sby = ME, .stamp = T0);
+	assert_int_equal(q_int("SELECT count(*) FROM message"), 3);
+	check_fts();
+}
+
+static void
 test_dedup_fallback(void **state)
 {
 	char *sid;
@@ -487,6 +518,13 @@ test_corrections(void **state)
 	g_ptr_array_unref(a);
 	assert_int_equal(hits_of("fixed"), 1);
 	assert_int_equal(hits_of("fxied"), 0);
+	/* a correction naming the previous correction (some clients do)
+	 * replaces the message that one replaced */
+	EMIT(.from = BOB "/phone", .to = ME, .body = "late fixed twice", .id = "c8", .replace = "c7",
+	    .stamp = T0 + 12);
+	a = last_n(BOB, 10, 3);
+	assert_string_equal(MSG(a, 2)->body, "late fixed twice");
+	g_ptr_array_unref(a);
 	check_fts();
 	/* deleting and editing rows keeps the index in step */
 	assert_int_equal(sqlite3_exec(store_db, "DELETE FROM message WHERE msg_id = 'c4'", NULL, NULL,
@@ -886,6 +924,13 @@ test_archive_checkpoint(void **state)
 	id = q_text("SELECT last_id FROM archive_state WHERE archive = '" ROOM "'");
 	assert_string_equal(id, "R1");
 	g_free(id);
+	id = store_archive_last("a", ROOM "/nick");
+	assert_string_equal(id, "R1");
+	g_free(id);
+	id = store_archive_last("a", ME);
+	assert_string_equal(id, "A4");
+	g_free(id);
+	assert_null(store_archive_last("b", ME));
 	/* a new session: until its catch-up completes, live ids may follow a
 	 * gap and do not count */
 	emit_simple(EV_CONNECTED, "a");
@@ -924,6 +969,56 @@ test_checkpoint_bound(void **state)
 	EMIT(.from = BOB "/phone", .to = ME, .body = "l", .id = "l1");
 	store_flush();
 	assert_int_equal(committed_count("message"), 3);
+}
+
+static void
+test_page_cache(void **state)
+{
+	/* small while nothing much is written */
+	assert_int_equal(q_int("PRAGMA cache_size"), -128);
+	EMIT(.from = BOB "/phone", .to = ME, .body = "one", .id = "1");
+	store_flush();
+	assert_int_equal(q_int("PRAGMA cache_size"), -128);
+	/* a burst raises it, the first quiet pass after it lowers it again */
+	for (int i = 0; i < 100; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "b%d", i);
+		EMIT(.from = BOB "/phone", .to = ME, .body = "burst", .id = id, .stamp = T0 + i);
+	}
+	assert_int_equal(q_int("PRAGMA cache_size"), -2048);
+	store_flush();
+	assert_int_equal(q_int("PRAGMA cache_size"), -2048);
+	store_flush();
+	assert_int_equal(q_int("PRAGMA cache_size"), -128);
+	assert_int_equal(committed_count("message"), 101);
+}
+
+static void
+test_wal_checkpointed(void **state)
+{
+	char *wal = g_build_filename(tmpdir, "natter.db-wal", NULL);
+	GString *body = g_string_new(NULL);
+	struct stat st;
+
+	/* 40,000 messages of 1 kB, a pass of 500 at a time (some 100 MB of
+	 * log written): the log is copied back (on its thread) and starts
+	 * again from its beginning, so its file stays small */
+	for (int i = 0; i < 40000; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "w%d", i);
+		g_string_printf(body, "%d %01000d", i, i);
+		EMIT(.from = BOB "/phone", .to = ME, .body = body->str, .id = id, .stamp = T0 + i);
+		if (i % 500 == 499)
+			store_flush();
+	}
+	store_flush();
+	assert_int_equal(committed_count("message"), 40000);
+	assert_int_equal(stat(wal, &st), 0);
+	if (st.st_size > 40 * 1024 * 1024)
+		fail_msg("the log grew to %lld bytes", (long long)st.st_size);
+	check_fts();
+	g_string_free(body, TRUE);
+	g_free(wal);
 }
 
 static void
@@ -980,6 +1075,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conversations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_stanza_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_origin_then_stanza, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedup_clocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
@@ -990,6 +1086,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_checkpointed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
 	};
 
