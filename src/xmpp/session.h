@@ -216,6 +216,8 @@ struct event *xmessage_event(struct session *s, xmpp_stanza_t *m, const char *fr
 /* Report ev (an EV_MESSAGE) unless its stanza-id was reported already in
  * this session (it is freed then); true when it was emitted. */
 bool xmessage_emit_once(struct session *s, struct event *ev);
+/* Seconds since the epoch from an XEP-0082 stamp (NULL: none), or 0. */
+int64_t xmessage_stamp(const char *s);
 /* Fill ev's origin_id, and its stanza_id/stanza_by from a <stanza-id/>
  * whose by is `by` (NULL: none counts). */
 void xmessage_ids(xmpp_stanza_t *m, const char *by, struct event *ev);

@@ -220,13 +220,11 @@ xmam_message(struct session *s, xmpp_stanza_t *m)
 		return true;
 	out = q->own && jid_bare_equal(ifrom, session_bare(s));
 	ev = xmessage_event(s, inner, ifrom, ito != NULL ? ito : session_bare(s), out, MSG_ARCHIVE);
-	if (delay != NULL) {
-		GDateTime *dt = g_date_time_new_from_iso8601(xmpp_stanza_get_attribute(delay, "stamp"),
-		    NULL);
-		if (dt != NULL) {
-			ev->u.message.stamp = g_date_time_to_unix(dt);
-			g_date_time_unref(dt);
-		}
+	{
+		/* the archive's time of the message, not ours of the result */
+		int64_t t = delay != NULL ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
+		if (t != 0)
+			ev->u.message.stamp = t;
 	}
 	ev->u.message.delayed = true;
 	/* the archive's id is this message's stanza-id there */

@@ -46,8 +46,7 @@ struct xmessage_last {
 	char *id, *to;
 };
 
-/* Seconds since the epoch from an XEP-0082 stamp, or 0. */
-static int64_t
+int64_t
 xmessage_stamp(const char *s)
 {
 	GDateTime *dt;

@@ -449,15 +449,9 @@ static int64_t
 xmuc_stamp(xmpp_stanza_t *m)
 {
 	xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(m, "delay", NS_DELAY);
-	const char *st = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
-	GDateTime *dt = st != NULL ? g_date_time_new_from_iso8601(st, NULL) : NULL;
-	int64_t t;
+	int64_t t = d != NULL ? xmessage_stamp(xmpp_stanza_get_attribute(d, "stamp")) : 0;
 
-	if (dt == NULL)
-		return g_get_real_time() / G_USEC_PER_SEC;
-	t = g_date_time_to_unix(dt);
-	g_date_time_unref(dt);
-	return t;
+	return t != 0 ? t : g_get_real_time() / G_USEC_PER_SEC;
 }
 
 /* The id a room message corrects, when it names an earlier message of the
