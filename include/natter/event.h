@@ -13,7 +13,9 @@
  *                                                     out, live, as a carbon or from
  *                                                     an archive (message.source);
  *                                                     replace_id set: a correction
- *                                                     (XEP-0308) of that message
+ *                                                     (XEP-0308) of that message;
+ *                                                     retract_id set: a retraction
+ *                                                     (XEP-0424) of one
  *   EV_ARCHIVE_PAGE    archive.*                      a page of an archive query
  *                                                     (XEP-0313) was delivered: its
  *                                                     messages came just before
@@ -152,6 +154,15 @@ struct event {
 			                    * messages the archive's id */
 			char *occupant_id; /* XEP-0421, in rooms */
 			bool delayed;      /* it carried a delay (XEP-0203): old news */
+			/* a retraction (XEP-0424; body: its fallback text, if any)
+			 * of the message with this origin-id (chats) or stanza-id
+			 * (rooms); moderated: by the room (XEP-0425).  The store,
+			 * which sees it first, drops one it cannot apply and
+			 * fills in the message's id and row */
+			char *retract_id;
+			bool moderated;
+			char *retracts;
+			int64_t retract_row;
 		} message;
 		struct {
 			char *archive;   /* the archive's JID: ours (bare) or a room's */
@@ -228,7 +239,7 @@ struct event {
 			unsigned total;   /* EV_SEARCH: the hits in all */
 			unsigned *marks;  /* EV_SEARCH: n_marks pairs (start, end) of byte */
 			unsigned n_marks; /* offsets of the matching words in body */
-			bool out, corrected;
+			bool out, corrected, retracted;
 			bool summary;     /* the end of a list: no message, n and total */
 		} found;
 		struct {

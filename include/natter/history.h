@@ -33,12 +33,13 @@ struct history_msg {
 	int64_t stamp;     /* seconds since the epoch, UTC */
 	bool out;
 	bool corrected;    /* body is the newest correction's */
+	bool retracted;    /* its sender retracted it (XEP-0424): body is empty */
 	char *account;
 	char *conv;        /* the conversation (see above) */
 	char *sender;      /* full JID, or ROOM/NICK */
 	char *nick;        /* room nick, or NULL */
 	char *type;        /* chat, normal, groupchat */
-	char *body;
+	char *body;        /* "" once retracted */
 	char *msg_id;      /* the message's id attribute (for receipts, corrections) */
 	GArray *marks;     /* search hits only: unsigned pairs (start, end) of byte
 	                    * offsets of the matching words in body, in order
@@ -55,6 +56,10 @@ GPtrArray *history_last(const char *account, const char *conv, unsigned n);
 /* The n messages of conv just older than the one with rowid, oldest
  * first (empty at the beginning). */
 GPtrArray *history_before(const char *account, const char *conv, int64_t rowid, unsigned n);
+/* The id a retraction (XEP-0424) of our newest message in conv names
+ * (its origin-id, else its id; in a room, the stanza-id the room gave
+ * it), to free; NULL when there is none not retracted yet. */
+char *history_own_last(const char *account, const char *conv, bool room);
 /* The message rowid and up to n - 1 newer ones of its conversation,
  * oldest first: opening a conversation at a search hit. */
 GPtrArray *history_from(int64_t rowid, unsigned n);

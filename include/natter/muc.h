@@ -42,6 +42,8 @@ struct room {
 	                     * asks for the history from that second */
 	GHashTable *last_ids; /* ids of the messages seen in that second: a
 	                       * rejoin does not show them again (a set) */
+	char *archive_last; /* the newest id of the room's archive (XEP-0313) we
+	                     * hold, or NULL; the store keeps it */
 	GHashTable *occupants; /* nick -> struct occupant */
 	unsigned gen;      /* bumped on every change, for front ends' caches */
 };

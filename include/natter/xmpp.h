@@ -36,6 +36,9 @@ int xmessage_send(struct account *acc, const char *to, const char *body, char **
  * When nothing was sent to `to`, an EV_ERROR for command "correct"
  * follows instead.  -1 when to is not a JID or acc is not online. */
 int xmessage_correct(struct account *acc, const char *to, const char *body, char **id_out);
+/* Retract (XEP-0424) our message target (its origin-id in a chat, the
+ * room's stanza-id of it in a room) to `to`; -1 when the request is bad. */
+int xmessage_retract(struct account *acc, const char *to, bool room, const char *target);
 /* Send a standalone chat state (XEP-0085): active, composing, paused,
  * inactive or gone.  -1 for another state, a bad JID, or offline. */
 int xmessage_chatstate(struct account *acc, const char *to, const char *state);

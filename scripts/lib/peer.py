@@ -387,7 +387,9 @@ class Peer:
         received = child(RECEIPTS_NS, "received")
         replace = child(CORRECT_NS, "replace")
         origin = child(SID_NS, "origin-id")
+        retract = child("urn:xmpp:message-retract:1", "retract")
         return {
+            "retract": retract.get("id") if retract is not None else None,
             "chatstate": state,
             "receipt_request": child(RECEIPTS_NS, "request") is not None,
             "received": received.get("id") if received is not None else None,
@@ -516,6 +518,16 @@ class Peer:
 
     def unsubscribe(self, jid):
         self.send_presence(pto=jid, ptype="unsubscribe")
+
+    def retract(self, to, target, mtype="chat", body="retracted (fallback)"):
+        """Send a retraction (XEP-0424) of message `target` (its origin-id,
+        or in a room the room's stanza-id), with a fallback body."""
+        self.send_raw(
+            "<message to=%s type=%s id=%s><retract xmlns='urn:xmpp:message-retract:1' "
+            "id=%s/><fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'/>"
+            "<body>%s</body><store xmlns='urn:xmpp:hints'/></message>"
+            % (quoteattr(to), quoteattr(mtype), quoteattr(self.xmpp.new_id()),
+               quoteattr(target), escape(body)))
 
     def send_raw(self, xml):
         """Send a raw XML string as is (it must be a complete stanza)."""

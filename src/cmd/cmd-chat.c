@@ -9,6 +9,7 @@
 #include "natter/account.h"
 #include "natter/bus.h"
 #include "natter/cmd.h"
+#include "natter/history.h"
 #include "natter/jid.h"
 #include "natter/muc.h"
 #include "natter/xmpp.h"
@@ -87,6 +88,32 @@ cmd_correct(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* /retract: take back the last message we sent in the current chat or
+ * room (the store knows it, from this session or an earlier one). */
+static int
+cmd_retract(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	bool room;
+	char *target;
+
+	if (ctx->target == NULL)
+		return cmd_error(ctx, "no chat to retract a message in: open one with /msg JID");
+	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
+		return cmd_error(ctx, "not connected: nothing was retracted in %s", ctx->target);
+	room = muc_is_room(ctx->account->name, ctx->target);
+	target = history_own_last(ctx->account->name, ctx->target, room);
+	if (target == NULL)
+		return cmd_error(ctx, room
+		    ? "nothing to retract in %s: no message of yours that the room has given an id"
+		    : "nothing to retract in %s: you have sent no message there", ctx->target);
+	if (xmessage_retract(ctx->account, ctx->target, room, target) != 0) {
+		g_free(target);
+		return cmd_error(ctx, "the retraction in %s was not sent", ctx->target);
+	}
+	g_free(target);
+	return 0;
+}
+
 int
 cmd_chatstate(struct account *acc, const char *jid, const char *state)
 {
@@ -141,6 +168,15 @@ const struct cmd cmd_chat_table[] = {
 	          "chat is that of the last /msg.",
 	  .examples = { "/correct see you at one", "/correct typo fixed" },
 	  .fn = cmd_correct },
+	{ .name = "retract",
+	  .summary = "Take back the last message you sent in this chat or room.",
+	  .help = "Asks the other clients to remove your newest message in the current chat\n"
+	          "or room (XEP-0424 message retraction); natter shows it as retracted and\n"
+	          "forgets its text.  Clients that do not know retractions show a short\n"
+	          "note instead, and nobody can be made to forget what they have read.\n"
+	          "Each /retract takes back the newest message not yet retracted.",
+	  .examples = { "/retract" },
+	  .fn = cmd_retract },
 	{ .name = "status",
 	  .args = { { "SHOW", COMPLETE_WORD, 0, show_words },
 	            { "TEXT", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },

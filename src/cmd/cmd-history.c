@@ -93,6 +93,7 @@ cmd_history_event(enum event_type type, const struct account *acc, const struct 
 	ev->u.found.stamp = m->stamp;
 	ev->u.found.out = m->out;
 	ev->u.found.corrected = m->corrected;
+	ev->u.found.retracted = m->retracted;
 	ev->u.found.n = n;
 	if (type == EV_SEARCH)
 		ev->u.found.marks = cmd_history_marks(m->marks, &ev->u.found.n_marks);

@@ -10,6 +10,7 @@
 #include "natter/cmd.h"
 #include "natter/jid.h"
 #include "natter/muc.h"
+#include "natter/store.h"
 #include "natter/xmpp.h"
 #include "cmd-families.h"
 
@@ -83,6 +84,8 @@ cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
 	nick = j->resource != NULL ? g_strdup(j->resource)
 	    : r != NULL ? g_strdup(r->nick) : cmd_muc_default_nick(acc);
 	r = muc_want(acc->name, j->bare, nick, argc > 1 ? argv[1] : NULL);
+	if (r->archive_last == NULL)
+		r->archive_last = store_archive_last(acc->name, r->jid);
 	cmd_set_last_target(r->jid);
 	jid_free(j);
 	g_free(nick);

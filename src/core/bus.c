@@ -11,6 +11,7 @@ struct bus_listener {
 	unsigned id;
 	unsigned type;
 	bus_fn fn;
+	bus_filter_fn filter; /* set instead of fn for a filter */
 	void *arg;
 	bool dead;
 };
@@ -74,7 +75,7 @@ bus_emit(const struct event *ev)
 	depth++;
 	for (guint i = 0; i < len; i++) {
 		struct bus_listener *l = g_ptr_array_index(listeners, i);
-		if (l->dead || (l->type != EV_ANY && l->type != ev->type))
+		if (l->dead || l->fn == NULL || (l->type != EV_ANY && l->type != ev->type))
 			continue;
 		l->fn(ev, l->arg);
 	}
@@ -83,10 +84,41 @@ bus_emit(const struct event *ev)
 		bus_sweep();
 }
 
+unsigned
+bus_filter(unsigned type, bus_filter_fn fn, void *arg)
+{
+	unsigned id = bus_subscribe(type, NULL, arg);
+	struct bus_listener *l = g_ptr_array_index(listeners, listeners->len - 1);
+
+	l->filter = fn;
+	return id;
+}
+
+/* True when every filter of ev's type lets it through. */
+static bool
+bus_filtered(struct event *ev)
+{
+	bool pass = true;
+
+	if (listeners == NULL)
+		return true;
+	depth++;
+	for (guint i = 0, len = listeners->len; i < len && pass; i++) {
+		struct bus_listener *l = g_ptr_array_index(listeners, i);
+		if (!l->dead && l->filter != NULL && (l->type == EV_ANY || l->type == ev->type))
+			pass = l->filter(ev, l->arg);
+	}
+	depth--;
+	if (depth == 0 && need_sweep)
+		bus_sweep();
+	return pass;
+}
+
 void
 bus_emit_free(struct event *ev)
 {
-	bus_emit(ev);
+	if (bus_filtered(ev))
+		bus_emit(ev);
 	event_free(ev);
 }
 

@@ -93,6 +93,8 @@ event_free(struct event *ev)
 		g_free(ev->u.message.stanza_id);
 		g_free(ev->u.message.stanza_by);
 		g_free(ev->u.message.occupant_id);
+		g_free(ev->u.message.retract_id);
+		g_free(ev->u.message.retracts);
 		break;
 	case EV_ARCHIVE_PAGE:
 		g_free(ev->u.archive.archive);

@@ -38,6 +38,7 @@ muc_room_free(gpointer p)
 	g_free(r->nick);
 	account_wipe(r->password);
 	g_free(r->subject);
+	g_free(r->archive_last);
 	g_hash_table_destroy(r->last_ids);
 	g_hash_table_destroy(r->occupants);
 	g_free(r);

@@ -65,9 +65,19 @@ headless_disconnected(json_t *o, const struct event *ev)
 		headless_set(o, "fingerprint", ev->u.disconnected.fingerprint);
 }
 
+/* A message, or (a "retract" event) a retraction the store applied: the
+ * message with id `retracts` (the store's `rowid`) was taken back. */
 static void
 headless_message(json_t *o, const struct event *ev)
 {
+	if (ev->u.message.retract_id != NULL) {
+		json_object_set_new(o, "event", json_string("retract"));
+		headless_set(o, "retract_id", ev->u.message.retract_id);
+		headless_set(o, "retracts", ev->u.message.retracts);
+		json_object_set_new(o, "rowid", json_integer(ev->u.message.retract_row));
+		if (ev->u.message.moderated)
+			json_object_set_new(o, "moderated", json_true());
+	}
 	headless_set(o, "dir", ev->u.message.out ? "out" : "in");
 	headless_set(o, "from", ev->u.message.from);
 	headless_set(o, "to", ev->u.message.to);
@@ -80,6 +90,8 @@ headless_message(json_t *o, const struct event *ev)
 	    : ev->u.message.source == MSG_ARCHIVE ? "archive" : "live");
 	headless_set(o, "origin_id", ev->u.message.origin_id);
 	headless_set(o, "stanza_id", ev->u.message.stanza_id);
+	if (ev->u.message.delayed)
+		json_object_set_new(o, "delayed", json_true());
 }
 
 static void
@@ -116,6 +128,8 @@ headless_found(json_t *o, const struct event *ev)
 	json_object_set_new(o, "n", json_integer(ev->u.found.n));
 	if (ev->u.found.corrected)
 		json_object_set_new(o, "corrected", json_true());
+	if (ev->u.found.retracted)
+		json_object_set_new(o, "retracted", json_true());
 	if (ev->type == EV_SEARCH) {
 		json_t *marks = json_array();
 		for (unsigned i = 0; i < ev->u.found.n_marks; i++)

@@ -26,7 +26,7 @@
 /* What every reader selects, in the order history_row reads it. */
 #define HISTORY_COLS \
 	"m.id, m.stamp, m.dir, c.account, c.jid, m.sender, m.nick, m.type, m.body, " \
-	HISTORY_CORR ", m.msg_id"
+	HISTORY_CORR ", m.msg_id, m.retracted"
 #define HISTORY_FROM " FROM message m JOIN conv c ON c.id = m.conv "
 /* The filters of a search: ?2/?3 the id range (before:, after:), ?4 the
  * account, ?5 the conversation (in:), ?6 the sender's full JID or ?7/?8
@@ -189,12 +189,13 @@ history_row(sqlite3_stmt *st, bool with_marks)
 	m->sender = g_strdup(store_col(st, 5));
 	m->nick = g_strdup(store_col(st, 6));
 	m->type = g_strdup(store_col(st, 7));
-	m->corrected = corr != NULL;
+	m->retracted = sqlite3_column_int(st, 11) != 0;
+	m->corrected = corr != NULL && !m->retracted;
 	m->body = g_strdup(corr != NULL ? corr : store_col(st, 8));
 	m->msg_id = g_strdup(store_col(st, 10));
 	if (with_marks) {
-		const void *blob = sqlite3_column_blob(st, 11);
-		int n = sqlite3_column_bytes(st, 11) / (int)sizeof(unsigned);
+		const void *blob = sqlite3_column_blob(st, 12);
+		int n = sqlite3_column_bytes(st, 12) / (int)sizeof(unsigned);
 		m->marks = g_array_sized_new(FALSE, FALSE, sizeof(unsigned), (guint)n);
 		if (blob != NULL && n > 0)
 			g_array_append_vals(m->marks, blob, (guint)n);
@@ -270,6 +271,29 @@ history_before(const char *account, const char *conv, int64_t rowid, unsigned n)
 	sqlite3_bind_int64(st, 2, rowid);
 	sqlite3_bind_int64(st, 3, n);
 	return history_collect(st, false, true, NULL);
+}
+
+char *
+history_own_last(const char *account, const char *conv, bool room)
+{
+	int64_t id = history_conv(account, conv);
+	sqlite3_stmt *st = id != 0 ? store_stmt("SELECT coalesce(origin_id, msg_id), stanza_id, "
+	    "stanza_by FROM message WHERE conv = ?1 AND dir = 1 AND replaces IS NULL "
+	    "AND retracted = 0 ORDER BY id DESC LIMIT 1") : NULL;
+	char *found = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		/* in a room, the id the room gave it (XEP-0424) */
+		if (!room)
+			found = g_strdup(store_col(st, 0));
+		else if (store_col(st, 1) != NULL && g_strcmp0(store_col(st, 2), conv) == 0)
+			found = g_strdup(store_col(st, 1));
+	}
+	sqlite3_reset(st);
+	return found;
 }
 
 GPtrArray *
@@ -639,6 +663,8 @@ history_export_obj(const struct history_msg *m, const char *own)
 	json_object_set_new(o, "stamp", json_integer(m->stamp));
 	if (m->corrected)
 		json_object_set_new(o, "corrected", json_true());
+	if (m->retracted)
+		json_object_set_new(o, "retracted", json_true());
 	return o;
 }
 

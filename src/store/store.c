@@ -154,13 +154,13 @@ static const char *const migrations[] = {
 sqlite3 *store_db;
 static GHashTable *stmts; /* SQL text (static) -> prepared statement */
 static GHashTable *convs; /* "account\njid" -> conv id (GINT_TO_POINTER) */
-static GHashTable *synced; /* account names whose own archive was caught up
-                            * this session: live archive ids advance the
-                            * checkpoint (a set) */
+static GHashTable *synced; /* "account\narchive" for the archives (ours, a
+                            * room's) caught up this session: live ids
+                            * they gave advance the checkpoint (a set) */
 static bool in_txn;
 static unsigned pending_archive; /* archive messages written since their page event */
 static unsigned deferred;        /* passes whose commit was put off for them */
-static unsigned subs[6];
+static unsigned subs[7];
 /* Caches of the write path, forgotten when a commit fails: the last
  * conversation written to, and the last id given in the last second. */
 static int64_t last_conv;
@@ -1009,6 +1009,12 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	if (acc != NULL && own != NULL && strcmp(archive, own) == 0) {
 		g_free(acc->mam_last_id);
 		acc->mam_last_id = g_strdup(last_id);
+	} else {
+		struct room *room = muc_find(account, archive);
+		if (room != NULL) {
+			g_free(room->archive_last);
+			room->archive_last = g_strdup(last_id);
+		}
 	}
 }
 
@@ -1031,8 +1037,154 @@ store_archive_last(const char *account, const char *archive)
 	return id;
 }
 
-/* Store a message once (see history.h); a live one carrying our archive's
- * id moves the checkpoint once this session has caught up. */
+/* Whether retraction r may blank a message of sender (with occupant-id
+ * occ): from the same occupant in a room (its occupant-id when both have
+ * one, else its nick), from the room itself for a moderator's, from the
+ * same bare JID in a chat (XEP-0424 "Business rules"). */
+static bool
+store_retract_allowed(const struct store_row *r, const char *sender, const char *occ)
+{
+	const struct event *ev = r->ev;
+
+	if (sender == NULL || r->sender == NULL)
+		return false;
+	if (g_strcmp0(ev->u.message.type, "groupchat") == 0) {
+		if (ev->u.message.moderated)
+			return r->jf != NULL && r->jf->resource == NULL;
+		if (occ != NULL && ev->u.message.occupant_id != NULL)
+			return strcmp(occ, ev->u.message.occupant_id) == 0;
+		return strcmp(sender, r->sender) == 0;
+	}
+	return jid_bare_equal(sender, r->sender);
+}
+
+/* Apply retraction r: blank the message of r's conversation whose
+ * origin-id, id or stanza-id (by the archive of the conversation) is
+ * ev's retract_id, with its corrections, and mark it retracted, if r's
+ * sender may (store_retract_allowed).  Fills ev's retracts and
+ * retract_row; false when nothing was retracted. */
+static bool
+store_retract(const struct store_row *r, struct event *ev)
+{
+	const char *rid = ev->u.message.retract_id;
+	sqlite3_stmt *st = store_stmt("SELECT id, sender, occupant_id, msg_id, origin_id, stanza_id, "
+	    "stanza_by, retracted FROM message WHERE conv = ?1 AND (skey = ?2 OR okey = ?2) "
+	    "AND replaces IS NULL ORDER BY id DESC");
+	int64_t row = 0;
+	bool done = false;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, r->conv);
+	sqlite3_bind_int64(st, 2, store_key(rid));
+	while (row == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *origin = store_col(st, 4), *sid = store_col(st, 5);
+		bool named = g_strcmp0(origin, rid) == 0 ||
+		    (origin == NULL && g_strcmp0(store_col(st, 3), rid) == 0) ||
+		    (g_strcmp0(sid, rid) == 0 && g_strcmp0(store_col(st, 6), r->conv_jid) == 0);
+		if (!named)
+			continue;
+		if (!store_retract_allowed(r, store_col(st, 1), store_col(st, 2))) {
+			log_msg(ev->account, "retraction of %s by %s refused: not its sender", rid,
+			    r->sender != NULL ? r->sender : "(none)");
+			break;
+		}
+		if (sqlite3_column_int(st, 7) != 0)
+			break; /* already */
+		row = sqlite3_column_int64(st, 0);
+		g_free(ev->u.message.retracts);
+		ev->u.message.retracts = g_strdup(store_col(st, 3));
+	}
+	sqlite3_reset(st);
+	if (row == 0)
+		return false;
+	st = store_stmt("UPDATE message SET body = '', retracted = 1 WHERE id = ?1 OR replaces_row = ?1");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, row);
+		done = store_step_done(st) == 0;
+	}
+	ev->u.message.retract_row = done ? row : 0;
+	return done;
+}
+
+/* True when account's archive (a bare JID) was caught up this session. */
+static bool
+store_synced(const char *account, const char *archive)
+{
+	char *key;
+	bool yes;
+
+	if (synced == NULL || archive == NULL)
+		return false;
+	key = g_strconcat(account, "\n", archive, NULL);
+	yes = g_hash_table_contains(synced, key);
+	g_free(key);
+	return yes;
+}
+
+/* After message r (kept, or a copy): count it against its archive page,
+ * or let a live one with an id of an archive caught up this session move
+ * that archive's checkpoint. */
+static void
+store_after_message(const struct store_row *r)
+{
+	const struct event *ev = r->ev;
+
+	if (ev->u.message.source == MSG_ARCHIVE)
+		pending_archive++;
+	else if (ev->u.message.stanza_id != NULL && store_synced(ev->account, r->stanza_by))
+		store_checkpoint(ev->account, r->stanza_by, r->own, ev->u.message.stanza_id,
+		    ev->u.message.stamp);
+}
+
+/* What store_filter_message decided about the event being dispatched,
+ * for store_on_message: its conversation and whether it is a copy. */
+static struct {
+	const struct event *ev;
+	int64_t conv;
+	bool dup;
+} judged;
+
+/* The bus's filter of messages: the store sees each one before anyone.
+ * A copy of a message already kept that is not live (history, archive,
+ * carbon, offline delivery) goes no further: a window or a script has
+ * seen it.  A retraction is applied here (store_retract), so that front
+ * ends learn which message it blanked, and goes no further if it blanked
+ * none.  Messages are written after every front end has seen them
+ * (store_on_message): a window opened for a message finds the store's
+ * lines without it. */
+static bool
+store_filter_message(struct event *ev, void *unused)
+{
+	struct store_row r = { .ev = ev };
+	bool pass = true;
+
+	judged.ev = NULL;
+	if (store_db == NULL || ev->account == NULL || ev->u.message.body == NULL)
+		return true;
+	if (store_row_names(&r) == 0)
+		r.conv = store_conv_id(ev->account, r.conv_jid, true);
+	if (r.conv != 0) {
+		store_write_begin();
+		judged.ev = ev;
+		judged.conv = r.conv;
+		if (ev->u.message.retract_id != NULL) {
+			judged.dup = !store_retract(&r, ev);
+			pass = !judged.dup;
+		} else {
+			judged.dup = store_is_dup(&r);
+			pass = !judged.dup || (ev->u.message.source == MSG_LIVE &&
+			    !ev->u.message.delayed);
+		}
+	}
+	if (!pass)
+		store_after_message(&r);
+	store_row_clear(&r);
+	return pass;
+}
+
+/* Store a message once (see history.h), as store_filter_message judged
+ * it, after the front ends saw it. */
 static void
 store_on_message(const struct event *ev, void *unused)
 {
@@ -1052,17 +1204,18 @@ store_on_message(const struct event *ev, void *unused)
 		store_cache_size(STORE_CACHE_BULK_KB);
 		bulk_cache = true;
 	}
-	r.conv = store_conv_id(ev->account, r.conv_jid, true);
-	if (r.conv != 0 && !store_is_dup(&r))
-		store_insert(&r);
-	if (ev->u.message.source == MSG_ARCHIVE) {
-		pending_archive++;
-	} else if (ev->u.message.stanza_id != NULL && r.own != NULL &&
-	    g_strcmp0(r.stanza_by, r.own) == 0 && synced != NULL &&
-	    g_hash_table_contains(synced, ev->account)) {
-		store_checkpoint(ev->account, r.own, r.own, ev->u.message.stanza_id,
-		    ev->u.message.stamp);
+	if (judged.ev == ev) {
+		r.conv = judged.conv;
+		if (!judged.dup && ev->u.message.retract_id == NULL)
+			store_insert(&r);
+	} else {
+		/* not judged (emitted without the filters) */
+		r.conv = store_conv_id(ev->account, r.conv_jid, true);
+		if (r.conv != 0 && ev->u.message.retract_id == NULL && !store_is_dup(&r))
+			store_insert(&r);
 	}
+	judged.ev = NULL;
+	store_after_message(&r);
 	store_row_clear(&r);
 }
 
@@ -1084,10 +1237,10 @@ store_on_archive_page(const struct event *ev, void *unused)
 	if (archive != NULL && ev->u.archive.last_id != NULL)
 		store_checkpoint(ev->account, archive, own, ev->u.archive.last_id,
 		    ev->u.archive.last_stamp);
-	if (archive != NULL && g_strcmp0(archive, own) == 0 && ev->u.archive.complete) {
+	if (archive != NULL && ev->u.archive.complete) {
 		if (synced == NULL)
 			synced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		g_hash_table_add(synced, g_strdup(ev->account));
+		g_hash_table_add(synced, g_strconcat(ev->account, "\n", archive, NULL));
 	}
 	g_free(own);
 	g_free(archive);
@@ -1098,8 +1251,16 @@ store_on_archive_page(const struct event *ev, void *unused)
 static void
 store_on_session(const struct event *ev, void *unused)
 {
-	if (synced != NULL && ev->account != NULL)
-		g_hash_table_remove(synced, ev->account);
+	if (synced != NULL && ev->account != NULL) {
+		GHashTableIter it;
+		gpointer k;
+		size_t n = strlen(ev->account);
+		g_hash_table_iter_init(&it, synced);
+		while (g_hash_table_iter_next(&it, &k, NULL)) {
+			if (strncmp(k, ev->account, n) == 0 && ((char *)k)[n] == '\n')
+				g_hash_table_iter_remove(&it);
+		}
+	}
 	if (ev->type == EV_DISCONNECTED)
 		pending_archive = 0;
 }
@@ -1161,6 +1322,7 @@ store_open(const char *dir, char **err)
 	subs[0] = bus_subscribe(EV_ROSTER, store_on_roster, NULL);
 	subs[1] = bus_subscribe(EV_ROSTER_END, store_on_roster, NULL);
 	subs[2] = bus_subscribe(EV_MESSAGE, store_on_message, NULL);
+	subs[6] = bus_filter(EV_MESSAGE, store_filter_message, NULL);
 	subs[3] = bus_subscribe(EV_ARCHIVE_PAGE, store_on_archive_page, NULL);
 	subs[4] = bus_subscribe(EV_CONNECTED, store_on_session, NULL);
 	subs[5] = bus_subscribe(EV_DISCONNECTED, store_on_session, NULL);

@@ -166,6 +166,8 @@ static char *
 draw_body(const struct line *l, size_t *text_len)
 {
 	*text_len = strlen(l->text);
+	if (l->flags & LINE_RETRACTED)
+		return g_strconcat(l->text, "(message retracted)", NULL);
 	return g_strconcat(l->text, (l->flags & LINE_CORRECTED) ? " (edited)" : "",
 	    (l->flags & LINE_DELIVERED) ? " ✓" : "", NULL);
 }

@@ -437,6 +437,44 @@ ui_chat_rooms_disconnected(const char *account, enum line_kind kind)
 	pane_occupants_changed();
 }
 
+/* A retraction the store applied (XEP-0424): the line of the message in
+ * its window (found by the store's row, else by its id from the same
+ * sender) shows that it was retracted instead of its text. */
+static void
+ui_chat_retract(const struct event *ev)
+{
+	bool room = g_strcmp0(ev->u.message.type, "groupchat") == 0;
+	const char *peer = ev->u.message.out ? ev->u.message.to : ev->u.message.from;
+	char *key = room ? jid_bare(peer) : ui_chat_key(ev->account, peer);
+	struct win *w = key == NULL ? NULL
+	    : room ? win_room(ev->account, key, false) : win_chat(ev->account, key, false);
+	char *nick = room && !ev->u.message.moderated ? ui_chat_resource(ev->u.message.from) : NULL;
+	char *safe = nick != NULL ? text_sanitize(nick, -1, 0) : NULL;
+	struct line *l = NULL;
+
+	for (GList *i = w != NULL ? w->lines->tail : NULL; i != NULL && l == NULL; i = i->prev) {
+		struct line *ln = i->data;
+		if (ln->rowid != 0 ? ln->rowid == ev->u.message.retract_row
+		    : ln->id != NULL && g_strcmp0(ln->id, ev->u.message.retracts) == 0 &&
+		      (room ? ev->u.message.moderated || g_strcmp0(ln->nick, safe) == 0
+		            : (ln->kind == LINE_MSG_OUT || ln->kind == LINE_ACTION_OUT) ==
+		              ev->u.message.out))
+			l = ln;
+	}
+	if (l != NULL) {
+		g_free(l->text);
+		l->text = g_strdup("");
+		l->flags = (l->flags & ~(LINE_CORRECTED | LINE_DELIVERED | LINE_HIGHLIGHT)) |
+		    LINE_RETRACTED;
+		l->rows_width = 0;
+		if (w == win_current())
+			ui_dirty(UI_MAIN);
+	}
+	g_free(safe);
+	g_free(nick);
+	g_free(key);
+}
+
 /* A message in or out: a line in its chat or room window, with unread
  * marks and highlights; a correction replaces its line. */
 void
@@ -462,6 +500,11 @@ ui_chat_on_message(const struct event *ev)
 
 	if (ev->u.message.body == NULL)
 		return;
+	if (ev->u.message.retract_id != NULL) {
+		if (ev->u.message.retract_row != 0)
+			ui_chat_retract(ev);
+		return;
+	}
 	if (g_strcmp0(ev->u.message.type, "groupchat") == 0) {
 		ui_chat_room_message(ev);
 		return;

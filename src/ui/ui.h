@@ -47,6 +47,7 @@ enum line_kind {
 #define LINE_CORRECTED 0x2
 #define LINE_HIGHLIGHT 0x4
 #define LINE_DATE      0x8  /* show the date with the time */
+#define LINE_RETRACTED 0x10 /* its sender took it back: no text, a mark */
 
 /* One logical line of a window (it may wrap to several screen rows). */
 struct line {

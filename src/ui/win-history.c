@@ -116,6 +116,8 @@ win_history_line(struct win *w, const struct history_msg *m)
 	l->rowid = m->rowid;
 	if (m->corrected)
 		l->flags |= LINE_CORRECTED;
+	if (m->retracted)
+		l->flags |= LINE_RETRACTED;
 	if (!m->out && settings_bool("nick_colors") && l->kind != LINE_INFO)
 		/* as live lines have it: a room's nick, an occupant's, a contact's JID */
 		l->nick_colour = text_color_xterm256(w->kind == WIN_ROOM ? nick

@@ -98,6 +98,8 @@ struct session {
 	                        * a message delivered live (or from offline
 	                        * storage) and by the archive is reported once */
 	GQueue *archived_order;
+	int64_t clock_offset; /* the server's clock minus ours, in seconds (xtime.c;
+	                       * 0 until known, or when they agree) */
 	char *mam_last_id;   /* newest id of our archive we hold (set before the
 	                      * thread starts; then session thread only) */
 	GHashTable *mam_queries; /* queryid -> struct xmam_query (xmam.c) */
@@ -216,6 +218,13 @@ struct event *xmessage_event(struct session *s, xmpp_stanza_t *m, const char *fr
 /* Report ev (an EV_MESSAGE) unless its stanza-id was reported already in
  * this session (it is freed then); true when it was emitted. */
 bool xmessage_emit_once(struct session *s, struct event *ev);
+/* The id of the message that m retracts (XEP-0424, either form;
+ * *moderated: by a room moderator, XEP-0425), or NULL. */
+const char *xmessage_retract_id(xmpp_stanza_t *m, bool *moderated);
+/* True when m says something: a body, or a retraction. */
+bool xmessage_has_content(xmpp_stanza_t *m);
+/* Fill ev's retract_id and moderated from m (nothing if m retracts none). */
+void xmessage_retraction(xmpp_stanza_t *m, struct event *ev);
 /* Seconds since the epoch from an XEP-0082 stamp (NULL: none), or 0. */
 int64_t xmessage_stamp(const char *s);
 /* Fill ev's origin_id, and its stanza_id/stanza_by from a <stanza-id/>
@@ -227,6 +236,12 @@ void xcarbons_enable(struct session *s);
 /* Handle a carbon (from our own bare JID only); false when m is none. */
 bool xcarbons_message(struct session *s, xmpp_stanza_t *m);
 
+/* xtime.c: the server's clock (XEP-0202) */
+/* Ask the server for its time (after the initial presence). */
+void xtime_login(struct session *s);
+/* Seconds since the epoch by the server's clock, as far as we know it. */
+int64_t session_now(struct session *s);
+
 /* xmam.c: message archives (XEP-0313) */
 /* Fetch our own archive after s->mam_last_id (after initial presence). */
 void xmam_login(struct session *s);
@@ -234,6 +249,11 @@ void xmam_login(struct session *s);
  * false when m is none. */
 bool xmam_message(struct session *s, xmpp_stanza_t *m);
 void xmam_free(struct session *s);
+/* Fetch room's archive: after after_id, else from since, else (both
+ * unset) its newest `newest` messages; an after_id the archive no longer
+ * has falls back to the newest ones. */
+void xmam_room(struct session *s, const char *room, const char *after_id, int64_t since,
+    unsigned newest);
 
 /* xreceipt.c: message delivery receipts (XEP-0184) */
 /* Ask for a receipt: add <request/> to message m. */
@@ -263,6 +283,8 @@ void xmuc_free(struct session *s);
 void xmuc_rejoin(struct session *s);
 /* True when bare is a room of this session. */
 bool xmuc_is_room(struct session *s, const char *bare);
+/* Our nick in room (bare JID), or NULL when we are not in it. */
+const char *xmuc_own_nick(struct session *s, const char *room);
 /* Handle a presence from a room or its occupants; false when p is not
  * about one of our rooms. */
 bool xmuc_presence(struct session *s, xmpp_stanza_t *p);

@@ -42,7 +42,6 @@ xcarbons_message(struct session *s, xmpp_stanza_t *m)
 	const char *from = xmpp_stanza_get_from(m);
 	xmpp_stanza_t *fwd, *inner;
 	const char *ifrom, *ito;
-	char *body;
 	bool sent = false;
 	struct event *ev;
 
@@ -59,10 +58,8 @@ xcarbons_message(struct session *s, xmpp_stanza_t *m)
 	}
 	fwd = xmpp_stanza_get_child_by_name_and_ns(wrap, "forwarded", NS_FORWARD);
 	inner = fwd != NULL ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
-	body = inner != NULL ? xmpp_message_get_body(inner) : NULL;
-	if (body == NULL)
+	if (inner == NULL || !xmessage_has_content(inner))
 		return true; /* chat states and receipts of other clients: theirs */
-	xmpp_free(s->ctx, body);
 	ifrom = xmpp_stanza_get_from(inner);
 	ito = xmpp_stanza_get_to(inner);
 	if (g_strcmp0(xmpp_stanza_get_type(inner), "groupchat") == 0 || ifrom == NULL ||

@@ -22,6 +22,8 @@
 #define NS_DATA "jabber:x:data"
 #define NS_FORWARD "urn:xmpp:forward:0"
 #define NS_DELAY "urn:xmpp:delay"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_OCCUPANT_ID "urn:xmpp:occupant-id:0"
 
 #define XMAM_PAGE 100 /* messages per page */
 
@@ -35,6 +37,8 @@ struct xmam_query {
 	char *last_id;   /* the newest id delivered by this page */
 	int64_t last_stamp;
 	unsigned count;
+	unsigned fallback; /* a first page after an id the archive no longer
+	                    * has: ask for this many newest messages instead */
 };
 
 static void
@@ -82,8 +86,9 @@ static void xmam_page_done(struct session *s, xmpp_stanza_t *reply, void *arg);
 
 /* Send the query for one page of up to max messages: with newest, the
  * newest ones (one page, nothing more after it); else the oldest after
- * after_id (NULL: from the start, or from since), paging on. */
-static void
+ * after_id (NULL: from the start, or from since), paging on.  The query
+ * in flight is returned (s->mam_queries owns it). */
+static struct xmam_query *
 xmam_send(struct session *s, const char *archive, bool own, const char *after_id,
     unsigned max_n, int64_t since, bool newest)
 {
@@ -119,6 +124,7 @@ xmam_send(struct session *s, const char *archive, bool own, const char *after_id
 	xiq_send(s, iq, own ? NULL : archive, s->iq_timeout, xmam_page_done,
 	    g_strdup(mq->queryid), g_free);
 	xmpp_stanza_release(iq);
+	return mq;
 }
 
 /* Report a page's end (ok false: it failed, why says how). */
@@ -158,8 +164,18 @@ xmam_page_done(struct session *s, xmpp_stanza_t *reply, void *arg)
 		return;
 	g_hash_table_steal(s->mam_queries, queryid);
 	if (reply == NULL || g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
-		char *why = reply != NULL ? xiq_error_text(reply, NULL) : g_strdup("no answer");
-		xmam_page_event(s, q, false, false, why);
+		char *cond = NULL;
+		char *why = reply != NULL ? xiq_error_text(reply, &cond) : g_strdup("no answer");
+		if (q->fallback > 0 && g_strcmp0(cond, "item-not-found") == 0) {
+			/* the id we hold has expired from the archive: what it
+			 * still has is newer than anything we hold */
+			log_msg(s->account, "archive of %s no longer has our newest id: "
+			    "fetching its newest %u messages", q->archive, q->fallback);
+			xmam_send(s, q->archive, q->own, NULL, q->fallback, 0, true);
+		} else {
+			xmam_page_event(s, q, false, false, why);
+		}
+		g_free(cond);
 		g_free(why);
 		xmam_query_free(q);
 		return;
@@ -184,7 +200,6 @@ xmam_message(struct session *s, xmpp_stanza_t *m)
 	struct xmam_query *q;
 	xmpp_stanza_t *fwd, *inner, *delay;
 	const char *ifrom, *ito;
-	char *body;
 	bool out;
 	struct event *ev;
 
@@ -208,18 +223,43 @@ xmam_message(struct session *s, xmpp_stanza_t *m)
 	fwd = xmpp_stanza_get_child_by_name_and_ns(res, "forwarded", NS_FORWARD);
 	inner = fwd != NULL ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
 	delay = fwd != NULL ? xmpp_stanza_get_child_by_name_and_ns(fwd, "delay", NS_DELAY) : NULL;
-	body = inner != NULL ? xmpp_message_get_body(inner) : NULL;
 	g_free(q->last_id);
 	q->last_id = g_strdup(aid);
-	if (body == NULL)
+	if (inner == NULL || !xmessage_has_content(inner))
 		return true;
-	xmpp_free(s->ctx, body);
 	ifrom = xmpp_stanza_get_from(inner);
 	ito = xmpp_stanza_get_to(inner);
 	if (ifrom == NULL || !jid_valid(ifrom, NULL))
 		return true;
-	out = q->own && jid_bare_equal(ifrom, session_bare(s));
-	ev = xmessage_event(s, inner, ifrom, ito != NULL ? ito : session_bare(s), out, MSG_ARCHIVE);
+	if (q->own) {
+		out = jid_bare_equal(ifrom, session_bare(s));
+		ev = xmessage_event(s, inner, ifrom, ito != NULL ? ito : session_bare(s), out,
+		    MSG_ARCHIVE);
+	} else {
+		/* a room's archive: everything in it was said in the room */
+		const char *nick = xmuc_own_nick(s, q->archive);
+		const char *slash = strchr(ifrom, '/');
+		xmpp_stanza_t *oc = xmpp_stanza_get_child_by_name_and_ns(inner, "occupant-id",
+		    NS_OCCUPANT_ID);
+		if (!jid_bare_equal(ifrom, q->archive) || slash == NULL)
+			return true; /* not an occupant's message (or not in the room) */
+		out = nick != NULL && strcmp(slash + 1, nick) == 0;
+		ev = xmessage_event(s, inner, ifrom, out ? q->archive : s->bound_jid, out,
+		    MSG_ARCHIVE);
+		g_free(ev->u.message.type);
+		ev->u.message.type = g_strdup("groupchat");
+		if (oc != NULL)
+			ev->u.message.occupant_id = g_strdup(xmpp_stanza_get_attribute(oc, "id"));
+	}
+	{
+		/* a correction: the store accepts it only for a message of the
+		 * same sender */
+		xmpp_stanza_t *rp = xmpp_stanza_get_child_by_name_and_ns(inner, "replace",
+		    NS_CORRECT);
+		const char *rid = rp != NULL ? xmpp_stanza_get_attribute(rp, "id") : NULL;
+		if (rid != NULL && *rid != '\0')
+			ev->u.message.replace_id = g_strdup(rid);
+	}
 	{
 		/* the archive's time of the message, not ours of the result */
 		int64_t t = delay != NULL ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
@@ -241,10 +281,25 @@ xmam_message(struct session *s, xmpp_stanza_t *m)
 void
 xmam_login(struct session *s)
 {
+	unsigned first = (unsigned)MAX(settings_int("mam_first"), 0);
+
 	if (s->mam_last_id != NULL)
-		xmam_send(s, session_bare(s), true, s->mam_last_id, XMAM_PAGE, 0, false);
-	else if (settings_int("mam_first") > 0)
-		xmam_send(s, session_bare(s), true, NULL, (unsigned)settings_int("mam_first"), 0, true);
+		xmam_send(s, session_bare(s), true, s->mam_last_id, XMAM_PAGE, 0, false)->fallback =
+		    first;
+	else if (first > 0)
+		xmam_send(s, session_bare(s), true, NULL, first, 0, true);
+}
+
+void
+xmam_room(struct session *s, const char *room, const char *after_id, int64_t since,
+    unsigned newest)
+{
+	if (after_id != NULL)
+		xmam_send(s, room, false, after_id, XMAM_PAGE, 0, false)->fallback = newest;
+	else if (since > 0)
+		xmam_send(s, room, false, NULL, XMAM_PAGE, since, false);
+	else if (newest > 0)
+		xmam_send(s, room, false, NULL, newest, 0, true);
 }
 
 /* A request from the main thread: fetch one archive. */

@@ -276,6 +276,60 @@ xmessage_ids(xmpp_stanza_t *m, const char *by, struct event *ev)
 	}
 }
 
+#define NS_RETRACT "urn:xmpp:message-retract:1"
+#define NS_RETRACT_0 "urn:xmpp:message-retract:0"
+#define NS_FASTEN "urn:xmpp:fasten:0"
+#define NS_MODERATE "urn:xmpp:message-moderate:1"
+#define NS_MODERATE_0 "urn:xmpp:message-moderate:0"
+
+const char *
+xmessage_retract_id(xmpp_stanza_t *m, bool *moderated)
+{
+	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(m, "retract", NS_RETRACT);
+	xmpp_stanza_t *a;
+
+	*moderated = false;
+	if (r != NULL) {
+		/* XEP-0424 0.4: <retract id=.../>, XEP-0425 0.3: <moderated/> in it */
+		*moderated = xmpp_stanza_get_child_by_name_and_ns(r, "moderated", NS_MODERATE) != NULL;
+		return xmpp_stanza_get_attribute(r, "id");
+	}
+	/* the earlier form, still sent: <apply-to id=...><retract/></apply-to>,
+	 * or <apply-to><moderate><retract/></moderate></apply-to> */
+	a = xmpp_stanza_get_child_by_name_and_ns(m, "apply-to", NS_FASTEN);
+	if (a == NULL)
+		return NULL;
+	if (xmpp_stanza_get_child_by_name_and_ns(a, "retract", NS_RETRACT_0) != NULL)
+		return xmpp_stanza_get_attribute(a, "id");
+	r = xmpp_stanza_get_child_by_name_and_ns(a, "moderate", NS_MODERATE_0);
+	if (r != NULL && xmpp_stanza_get_child_by_name_and_ns(r, "retract", NS_RETRACT_0) != NULL) {
+		*moderated = true;
+		return xmpp_stanza_get_attribute(a, "id");
+	}
+	return NULL;
+}
+
+bool
+xmessage_has_content(xmpp_stanza_t *m)
+{
+	bool moderated;
+	const char *rid = xmessage_retract_id(m, &moderated);
+
+	return xmpp_stanza_get_child_by_name(m, "body") != NULL || (rid != NULL && *rid != '\0');
+}
+
+void
+xmessage_retraction(xmpp_stanza_t *m, struct event *ev)
+{
+	bool moderated;
+	const char *rid = xmessage_retract_id(m, &moderated);
+
+	if (rid == NULL || *rid == '\0')
+		return;
+	ev->u.message.retract_id = g_strdup(rid);
+	ev->u.message.moderated = moderated;
+}
+
 struct event *
 xmessage_event(struct session *s, xmpp_stanza_t *m, const char *from, const char *to,
     bool out, enum msg_source source)
@@ -296,8 +350,9 @@ xmessage_event(struct session *s, xmpp_stanza_t *m, const char *from, const char
 	ev->u.message.stamp = delay != NULL
 	    ? xmessage_stamp(xmpp_stanza_get_attribute(delay, "stamp")) : 0;
 	if (ev->u.message.stamp == 0)
-		ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
+		ev->u.message.stamp = session_now(s);
 	xmessage_ids(m, session_bare(s), ev);
+	xmessage_retraction(m, ev);
 	if (body != NULL)
 		xmpp_free(s->ctx, body);
 	return ev;
@@ -392,7 +447,7 @@ xmessage_handler(xmpp_conn_t *conn, xmpp_stanza_t *m, void *userdata)
 	if (from == NULL || !jid_valid(from, NULL))
 		return 1;
 	body = xmpp_message_get_body(m);
-	if (body != NULL)
+	if (xmessage_has_content(m))
 		xmessage_incoming(s, m, from);
 	xreceipt_incoming(s, m, from, type, body != NULL);
 	xmessage_chatstate_incoming(s, m, from, type);
@@ -461,7 +516,7 @@ xmessage_transmit(struct session *s, const char *to, const char *body, const cha
 	ev->u.message.id = g_strdup(id);
 	ev->u.message.replace_id = g_strdup(replace_id);
 	ev->u.message.origin_id = g_strdup(id);
-	ev->u.message.stamp = g_get_real_time() / G_USEC_PER_SEC;
+	ev->u.message.stamp = session_now(s);
 	session_emit(s, ev);
 }
 
@@ -496,6 +551,73 @@ xmessage_do_correct(struct session *s, void *arg)
 	ev->u.error.message = g_strdup_printf("nothing to correct: no message was sent to %s "
 	    "in this session", r->to);
 	session_emit(s, ev);
+}
+
+/* A request to retract one of our messages. */
+struct xmessage_retract_req {
+	char *to, *target;
+	bool room;
+};
+
+static void
+xmessage_retract_req_free(void *p)
+{
+	struct xmessage_retract_req *r = p;
+
+	g_free(r->to);
+	g_free(r->target);
+	g_free(r);
+}
+
+/* Session thread: send the retraction (XEP-0424) of message r->target,
+ * with a fallback body for clients without retractions; in a chat it is
+ * reported as sent (the store blanks our copy), a room echoes it. */
+static void
+xmessage_do_retract(struct session *s, void *arg)
+{
+	struct xmessage_retract_req *r = arg;
+	char *id = session_id_new();
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, r->room ? "groupchat" : "chat", r->to, id);
+	xmpp_stanza_t *fb;
+	struct event *ev;
+
+	xmpp_stanza_set_attribute(xstanza_add(m, "retract", NS_RETRACT), "id", r->target);
+	fb = xstanza_add(m, "fallback", "urn:xmpp:fallback:0");
+	xmpp_stanza_set_attribute(fb, "for", NS_RETRACT);
+	xmpp_message_set_body(m, "/me retracted a previous message, but your client does not "
+	    "support that");
+	xstanza_add(m, "store", "urn:xmpp:hints");
+	xmpp_stanza_set_attribute(xstanza_add(m, "origin-id", NS_SID), "id", id);
+	xmpp_send(s->conn, m);
+	xmpp_stanza_release(m);
+	if (!r->room) {
+		ev = event_new(EV_MESSAGE, s->account);
+		ev->u.message.out = true;
+		ev->u.message.from = g_strdup(s->bound_jid);
+		ev->u.message.to = g_strdup(r->to);
+		ev->u.message.type = g_strdup("chat");
+		ev->u.message.body = g_strdup("");
+		ev->u.message.id = g_strdup(id);
+		ev->u.message.origin_id = g_strdup(id);
+		ev->u.message.retract_id = g_strdup(r->target);
+		ev->u.message.stamp = session_now(s);
+		session_emit(s, ev);
+	}
+	g_free(id);
+}
+
+int
+xmessage_retract(struct account *acc, const char *to, bool room, const char *target)
+{
+	struct xmessage_retract_req *r;
+
+	if (to == NULL || target == NULL || !jid_valid(to, NULL))
+		return -1;
+	r = g_new0(struct xmessage_retract_req, 1);
+	r->to = g_strdup(to);
+	r->target = g_strdup(target);
+	r->room = room;
+	return session_request(acc, xmessage_do_retract, r, xmessage_retract_req_free);
 }
 
 /* Session thread: send a standalone chat state, which servers need not

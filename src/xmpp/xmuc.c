@@ -32,10 +32,13 @@
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_MAM "urn:xmpp:mam:2"
 
 /* WANTED: to be joined once our initial presence is out (joining before
- * it would make the server's presence broadcast a second join). */
-enum xmuc_state { XMUC_WANTED, XMUC_JOINING, XMUC_JOINED, XMUC_LEAVING };
+ * it would make the server's presence broadcast a second join); PROBING:
+ * asking the room whether it keeps an archive, before joining. */
+enum xmuc_state { XMUC_WANTED, XMUC_PROBING, XMUC_JOINING, XMUC_JOINED, XMUC_LEAVING };
 
 struct xmuc_room {
 	char *jid;       /* bare, the table's key */
@@ -46,6 +49,9 @@ struct xmuc_room {
 	GHashTable *since_ids; /* ids of messages at `since` already seen: skipped */
 	unsigned history; /* first join: messages of history to ask for */
 	char *last_id;   /* our last message (not a correction), for /correct */
+	char *mam_after; /* the newest id of the room's archive we hold, or NULL */
+	bool mam;        /* the room keeps an archive (XEP-0313): history comes
+	                  * from it, not from the join */
 };
 
 static void
@@ -57,6 +63,7 @@ xmuc_room_free(gpointer p)
 	g_free(r->nick);
 	account_wipe(r->password);
 	g_free(r->last_id);
+	g_free(r->mam_after);
 	if (r->since_ids != NULL)
 		g_hash_table_destroy(r->since_ids);
 	g_free(r);
@@ -123,6 +130,7 @@ xmuc_seed(struct session *s, const char *account)
 				g_hash_table_add(r->since_ids, g_strdup(k));
 		}
 		r->history = (unsigned)settings_int("muc_history");
+		r->mam_after = g_strdup(room->archive_last);
 	}
 	g_list_free(all);
 }
@@ -157,7 +165,10 @@ xmuc_send_presence(struct session *s, struct xmuc_room *r, bool join)
 	if (join) {
 		xmpp_stanza_t *x = xstanza_add(p, "x", NS_MUC);
 		xmpp_stanza_t *h = xstanza_add(x, "history", NULL);
-		if (r->since > 0) {
+		if (r->mam) {
+			/* the archive brings what we missed, once we are in */
+			xmpp_stanza_set_attribute(h, "maxstanzas", "0");
+		} else if (r->since > 0) {
 			GDateTime *dt = g_date_time_new_from_unix_utc(r->since);
 			char *iso = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
 			xmpp_stanza_set_attribute(h, "since", iso);
@@ -176,6 +187,57 @@ xmuc_send_presence(struct session *s, struct xmuc_room *r, bool join)
 	g_free(to);
 }
 
+/* The room's disco#info answer (NULL: none): join, taking history from
+ * the room's archive when it keeps one. */
+static void
+xmuc_probe_done(struct session *s, xmpp_stanza_t *reply, void *arg)
+{
+	struct xmuc_room *r = xmuc_find(s, arg);
+	xmpp_stanza_t *q;
+
+	if (r == NULL || r->state != XMUC_PROBING)
+		return;
+	r->mam = false;
+	q = reply != NULL && g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0
+	    ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_INFO) : NULL;
+	for (xmpp_stanza_t *f = q != NULL ? xmpp_stanza_get_children(q) : NULL; f != NULL;
+	     f = xmpp_stanza_get_next(f)) {
+		if (g_strcmp0(xmpp_stanza_get_name(f), "feature") == 0 &&
+		    g_strcmp0(xmpp_stanza_get_attribute(f, "var"), NS_MAM) == 0)
+			r->mam = true;
+	}
+	r->state = XMUC_JOINING;
+	xmuc_send_presence(s, r, true);
+}
+
+/* Start joining room r: ask it first whether it keeps an archive (a room
+ * that does not exist yet answers with an error and is created by the
+ * join). */
+static void
+xmuc_probe(struct session *s, struct xmuc_room *r)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL);
+
+	xstanza_add(iq, "query", NS_DISCO_INFO);
+	r->state = XMUC_PROBING;
+	xiq_send(s, iq, r->jid, s->iq_timeout, xmuc_probe_done, g_strdup(r->jid), g_free);
+	xmpp_stanza_release(iq);
+}
+
+/* We are in room r: fetch what we missed from its archive, after the
+ * newest id we hold, else since the newest message we saw, else its
+ * newest r->history messages. */
+static void
+xmuc_catch_up(struct session *s, struct xmuc_room *r)
+{
+	if (r->mam_after != NULL)
+		xmam_room(s, r->jid, r->mam_after, 0, r->history);
+	else if (r->since > 0)
+		xmam_room(s, r->jid, NULL, r->since, r->history);
+	else if (r->history > 0)
+		xmam_room(s, r->jid, NULL, 0, r->history);
+}
+
 void
 xmuc_rejoin(struct session *s)
 {
@@ -187,11 +249,17 @@ xmuc_rejoin(struct session *s)
 	g_hash_table_iter_init(&it, s->rooms);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct xmuc_room *r = v;
-		if (r->state != XMUC_WANTED)
-			continue;
-		r->state = XMUC_JOINING;
-		xmuc_send_presence(s, r, true);
+		if (r->state == XMUC_WANTED)
+			xmuc_probe(s, r);
 	}
+}
+
+const char *
+xmuc_own_nick(struct session *s, const char *room)
+{
+	struct xmuc_room *r = xmuc_find(s, room);
+
+	return r != NULL ? r->nick : NULL;
 }
 
 /* Emit an EV_ERROR for command about room (jid), with its condition. */
@@ -411,6 +479,8 @@ xmuc_presence_occupant(struct session *s, struct xmuc_room *r, xmpp_stanza_t *p,
 			session_emit(s, j);
 			if (c.created)
 				xmuc_instant(s, r);
+			else if (r->mam)
+				xmuc_catch_up(s, r);
 		}
 	}
 }
@@ -444,14 +514,15 @@ xmuc_presence(struct session *s, xmpp_stanza_t *p)
 	return true;
 }
 
-/* A groupchat message's time: its delay stamp (history), else now. */
+/* A groupchat message's time: its delay stamp (history), else now (by
+ * the server's clock). */
 static int64_t
-xmuc_stamp(xmpp_stanza_t *m)
+xmuc_stamp(struct session *s, xmpp_stanza_t *m)
 {
 	xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(m, "delay", NS_DELAY);
 	int64_t t = d != NULL ? xmessage_stamp(xmpp_stanza_get_attribute(d, "stamp")) : 0;
 
-	return t != 0 ? t : g_get_real_time() / G_USEC_PER_SEC;
+	return t != 0 ? t : session_now(s);
 }
 
 /* The id a room message corrects, when it names an earlier message of the
@@ -509,7 +580,7 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 		jid_free(j);
 		return true;
 	}
-	if (body == NULL) {
+	if (body == NULL && !xmessage_has_content(m)) {
 		jid_free(j);
 		return true;
 	}
@@ -527,8 +598,9 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 	ev->u.message.from = g_strdup(from);
 	ev->u.message.to = g_strdup(out ? r->jid : s->bound_jid);
 	ev->u.message.type = g_strdup("groupchat");
-	ev->u.message.body = g_strdup(body);
+	ev->u.message.body = g_strdup(body != NULL ? body : "");
 	ev->u.message.id = g_strdup(xmpp_stanza_get_id(m));
+	xmessage_retraction(m, ev);
 	if (out) {
 		/* our echo names the id we sent; origin-id when the room
 		 * rewrote it */
@@ -540,7 +612,7 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 		}
 	}
 	ev->u.message.replace_id = xmuc_replace_id(s, m, from, out);
-	ev->u.message.stamp = xmuc_stamp(m);
+	ev->u.message.stamp = xmuc_stamp(s, m);
 	ev->u.message.delayed = xmpp_stanza_get_child_by_name_and_ns(m, "delay", NS_DELAY) != NULL;
 	/* the room's stanza-id (by the room), the sender's origin-id, and the
 	 * occupant's stable id (XEP-0421) when the room gives one */
@@ -553,7 +625,8 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 	}
 	if (!out && j->resource != NULL)
 		xmessage_seen(s, from, ev->u.message.id);
-	session_emit(s, ev);
+	/* a message the room's archive brings too is reported once */
+	xmessage_emit_once(s, ev);
 	xmpp_free(s->ctx, body);
 	jid_free(j);
 	return true;
@@ -594,6 +667,12 @@ xmuc_do_join(struct session *s, void *arg)
 	struct xmuc_req *q = arg;
 	struct xmuc_room *r = g_hash_table_lookup(xmuc_rooms(s), q->room);
 
+	if (r != NULL && r->state == XMUC_PROBING) {
+		/* on the way in: the join goes out with the newest nick */
+		g_free(r->nick);
+		r->nick = g_strdup(q->nick);
+		return;
+	}
 	if (r != NULL && r->state == XMUC_JOINED) {
 		if (strcmp(r->nick, q->nick) != 0) {
 			/* already in: a /join with another nick changes it */
@@ -609,12 +688,13 @@ xmuc_do_join(struct session *s, void *arg)
 		g_hash_table_destroy(r->since_ids);
 	r->since_ids = NULL;
 	r->history = (unsigned)settings_int("muc_history");
+	g_free(r->mam_after);
+	r->mam_after = g_strdup(q->id);
 	if (!s->presence_sent) {
 		r->state = XMUC_WANTED; /* xmuc_rejoin sends it */
 		return;
 	}
-	r->state = XMUC_JOINING;
-	xmuc_send_presence(s, r, true);
+	xmuc_probe(s, r);
 }
 
 int
@@ -626,6 +706,12 @@ xmuc_join(struct account *acc, const char *room, const char *nick, const char *p
 		return -1;
 	q = xmuc_req_new(room, nick, NULL);
 	q->password = g_strdup(password);
+	{
+		/* the newest id of the room's archive we hold: the catch-up
+		 * starts after it */
+		struct room *m = muc_find(acc->name, q->room);
+		q->id = m != NULL ? g_strdup(m->archive_last) : NULL;
+	}
 	return session_request(acc, xmuc_do_join, q, xmuc_req_free);
 }
 
@@ -639,6 +725,11 @@ xmuc_do_leave(struct session *s, void *arg)
 
 	if (r == NULL)
 		return;
+	if (r->state == XMUC_WANTED || r->state == XMUC_PROBING) {
+		/* not in yet: nothing to tell the room */
+		xmuc_left(s, r, "left", NULL);
+		return;
+	}
 	r->state = XMUC_LEAVING;
 	p = xmpp_presence_new(s->ctx);
 	to = g_strdup_printf("%s/%s", r->jid, r->nick);

@@ -85,6 +85,7 @@ xpresence_initial(struct session *s)
 	xmuc_rejoin(s); /* directed presence to our rooms follows the broadcast */
 	/* copies of what our other clients do from now on, then what was said
 	 * while we were away */
+	xtime_login(s);
 	xcarbons_enable(s);
 	xmam_login(s);
 }

@@ -4,6 +4,7 @@ archive, with Prosody's mod_mam) and what our other clients say (XEP-0280
 carbons, mod_carbons), and what must not count: archive results nobody
 asked for and carbons not from our own account.  Run through run.py."""
 
+import re
 import time
 
 
@@ -121,3 +122,64 @@ def test_mam_fetch_on_demand(ctx):
     # already reported live in this session: not again
     again = [e for e in n.events("message", since=m) if e["body"].startswith("older")]
     assert not again, again
+
+
+def _mam_query_ids(n, since):
+    """The queryids of the MAM queries natter sent since a mark (headless
+    stanza events, /console on)."""
+    ids = []
+    for e in n.events("stanza", since=since, dir="out"):
+        m = re.search(r"<query[^>]*xmlns=[\"']urn:xmpp:mam:2[\"'][^>]*>", e["xml"])
+        q = m and re.search(r"queryid=[\"']([^\"']+)[\"']", m.group(0))
+        if q:
+            ids.append(q.group(1))
+    return ids
+
+
+def test_archive_results_need_their_query_in_flight(ctx):
+    """Results really sent by our own archive count only with the queryid
+    of a query still in flight: one natter never sent, and one whose query
+    has ended, are dropped.  Prosody sends both, asked through /xml."""
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    # said by alice's phone while natter is away: in alice's archive only
+    phone = ctx.peer(ajid, apw, resource="phone")
+    for i in range(3):
+        phone.send_message(bjid, "archived %d" % i)
+    phone.disconnect()
+    n = _login(ctx, ajid, apw, extra=["set mam_first 0"])
+    n.cmd("/console on")
+    # a query of natter's own that ends with nothing (it starts tomorrow)
+    m = n.mark()
+    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 2 * 86400))
+    n.cmd("/mam fetch %s %s" % (ajid, tomorrow))
+    page = _page(n, m)
+    assert page["ok"] and page["count"] == 0, page
+    stale = _mam_query_ids(n, m)
+    assert len(stale) == 1, stale
+
+    for qid in (stale[0], "never-asked"):
+        m = n.mark()
+        n.cmd("/xml <iq type='set'><query xmlns='urn:xmpp:mam:2' queryid='%s'/></iq>"
+              % qid)
+        # the archive answers: results with that queryid, then the iq result
+        res = n.wait("stanza", since=m, dir="in", where=lambda e: re.search(
+            r"<result[^>]*queryid=[\"']%s[\"']" % re.escape(qid), e["xml"]))
+        assert "archived 0" in res["xml"], res
+        # the archive's answer to the query itself ends the results
+        n.wait("stanza", since=m, dir="in",
+               where=lambda e: e["xml"].startswith("<iq") and "<fin" in e["xml"])
+        n.ping()
+        got = [e["body"] for e in n.events("message", since=m)]
+        assert not got, "results of query %s must be dropped: %r" % (qid, got)
+
+    # the same messages through a query in flight do count: the drops
+    # above were for the queryid, not for the messages
+    m = n.mark()
+    n.cmd("/mam fetch %s" % ajid)
+    _page(n, m)
+    got = [e["body"] for e in n.events("message", since=m)]
+    assert got == ["archived 0", "archived 1", "archived 2"], got
+    assert all(e["dir"] == "out" and e["source"] == "archive"
+               for e in n.events("message", since=m)), n.events("message", since=m)

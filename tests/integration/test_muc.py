@@ -5,7 +5,10 @@ messages both ways, history, subjects, nick conflicts and changes, leaving,
 being kicked, rejoining after a reconnect, private messages, and dropping
 what does not come from a room we are in.  Run through run.py."""
 
+import os
+import re
 import secrets
+import sqlite3
 import time
 
 from peer import PeerTimeout
@@ -110,6 +113,10 @@ def test_messages_both_ways(ctx):
 
 
 def test_history_on_join_once(ctx):
+    """A room that keeps an archive (Prosody's mod_muc_mam): natter joins
+    asking for no join history and fetches what it missed from the
+    room's archive; a reconnect fetches only what came after the newest
+    archived message natter holds."""
     bob, bjid = _bob(ctx)
     room = _room(ctx)
     bob.join_room(room, "bobby")
@@ -118,22 +125,132 @@ def test_history_on_join_once(ctx):
     bob.set_subject(room, "the subject")
     time.sleep(0.3)
     n, ajid = _alice(ctx)
+    n.cmd("/console on")
     m = n.mark()
     _join(n, room)
     for i in range(3):
         ev = n.wait("message", since=m, body="old %d" % i)
         assert ev["type"] == "groupchat" and ev["dir"] == "in", ev
+        assert ev["source"] == "archive" and ev["stanza_id"], ev
+        assert ev["from"] == room + "/bobby", ev
         assert ev["stamp"] <= time.time() + 1, ev
     sub = n.wait("subject", since=m, room=room)
     assert sub["subject"] == "the subject", sub
+    page = n.wait("archive_page", since=m, archive=room)
+    assert page["ok"] and page["complete"], page
     bodies = [e["body"] for e in n.events("message", since=m)]
     assert bodies == ["old 0", "old 1", "old 2"], bodies
+    join = [e["xml"] for e in n.events("stanza", since=m, dir="out")
+            if e["xml"].startswith("<presence") and room in e["xml"]]
+    assert join and re.search(r"maxstanzas=[\"']0[\"']", join[0]), join
 
     # one seen live, in the same second as the last history message
     bob.send_groupchat(room, "seen live")
-    n.wait("message", since=m, body="seen live")
+    live = n.wait("message", since=m, body="seen live")
+    assert live["source"] == "live" and live["stanza_id"], live
 
     # reconnecting joins again, with only what was missed
+    m = n.mark()
+    n.cmd("/disconnect")
+    n.wait("disconnected", since=m)
+    bob.send_groupchat(room, "while you were away")
+    n.cmd("/connect alice")
+    n.connected("alice", since=m)
+    n.wait("joined", since=m, room=room)
+    ev = n.wait("message", since=m, body="while you were away")
+    assert ev["source"] == "archive", ev
+    n.wait("subject", since=m, room=room)
+    n.wait("archive_page", since=m, archive=room, where=lambda e: e["complete"])
+    bodies = [e["body"] for e in n.events("message", since=m)]
+    assert bodies == ["while you were away"], \
+        "a rejoin must not repeat history: %r" % bodies
+    # the query named the newest archived message natter held
+    q = [e["xml"] for e in n.events("stanza", since=m, dir="out")
+         if "urn:xmpp:mam:2" in e["xml"] and room in e["xml"]]
+    assert len(q) == 1 and "<after>%s</after>" % live["stanza_id"] in q[0], q
+
+
+def test_room_archive_after_restart(ctx):
+    """The newest archived message of a room is kept with the history: a
+    natter started again (a /join line in its config) fetches only what
+    the room said after it, and a room with archiving off gets its join
+    history instead, once."""
+    bob, bjid = _bob(ctx)
+    room = _room(ctx)
+    bob.join_room(room, "bobby")
+    bob.send_groupchat(room, "before")
+    ajid, apw = ctx.new_account("alice")
+    data = ctx.mkdtemp()
+    lines = ctx.account_lines("alice", ajid, apw) + ["/join %s/alice" % room]
+
+    def start():
+        n = ctx.natter(lines, args=["-a", "alice"], datadir=data)
+        n.connected("alice")
+        n.wait("joined", room=room, fail_on=["left"])
+        n.wait("archive_page", archive=room, where=lambda e: e["complete"])
+        n.ping()
+        return n
+
+    n = start()
+    assert [e["body"] for e in n.events("message")] == ["before"], n.events("message")
+    n.quit()
+    bob.send_groupchat(room, "after 1")
+    bob.send_groupchat(room, "after 2")
+    time.sleep(0.3)
+    n = start()
+    got = n.events("message")
+    assert [e["body"] for e in got] == ["after 1", "after 2"], got
+    assert all(e["source"] == "archive" for e in got), got
+    m = n.mark()
+    n.cmd("/history %s" % room)
+    n.wait("info", command="history", since=m)
+    hist = [e["body"] for e in n.events("history", since=m)]
+    assert hist == ["before", "after 1", "after 2"], hist
+    n.quit()
+
+    # the checkpoint lost (a store from before it was kept): the room's
+    # newest messages come again, and what the store holds is not shown
+    # or kept twice
+    db = sqlite3.connect(os.path.join(data, "natter", "natter.db"))
+    db.execute("DELETE FROM archive_state WHERE archive = ?", (room,))
+    db.commit()
+    db.close()
+    bob.send_groupchat(room, "after 3")
+    time.sleep(0.3)
+    n = start()
+    got = n.events("message")
+    assert [e["body"] for e in got] == ["after 3"], got
+    m = n.mark()
+    n.cmd("/history %s" % room)
+    n.wait("info", command="history", since=m)
+    hist = [e["body"] for e in n.events("history", since=m)]
+    assert hist == ["before", "after 1", "after 2", "after 3"], hist
+    n.quit()
+
+
+def test_room_without_archive_uses_join_history(ctx):
+    bob, bjid = _bob(ctx)
+    room = _room(ctx)
+    bob.join_room(room, "bobby")
+    bob.configure_room(room, {"muc#roomconfig_enablearchiving": "0"})
+    for i in range(2):
+        bob.send_groupchat(room, "legacy %d" % i)
+    time.sleep(0.3)
+    n, ajid = _alice(ctx)
+    m = n.mark()
+    _join(n, room)
+    for i in range(2):
+        ev = n.wait("message", since=m, body="legacy %d" % i)
+        assert ev["source"] == "live" and ev["delayed"], ev
+    n.wait("subject", since=m, room=room)
+    n.ping()
+    assert not n.events("archive_page", since=m, archive=room), n.events("archive_page")
+    bodies = [e["body"] for e in n.events("message", since=m)]
+    assert bodies == ["legacy 0", "legacy 1"], bodies
+
+    # a rejoin asks for history since the newest message seen: nothing again
+    bob.send_groupchat(room, "seen live")
+    n.wait("message", since=m, body="seen live")
     m = n.mark()
     n.cmd("/disconnect")
     n.wait("disconnected", since=m)

@@ -318,6 +318,30 @@ def test_corrections(ctx):
     t.quit()
 
 
+def test_retractions(ctx):
+    t, ajid, bob, room = _in_room(ctx)
+    # the peer takes its message back (by the id the room gave it, which
+    # its own echo carries): the line says so, the text is gone
+    bob.send_groupchat(room, "a regrettable remark")
+    echo = bob.wait_message(lambda s: s["from"] == room + "/bobby"
+                            and s["body"] == "a regrettable remark")
+    sid = re.search(r'<stanza-id[^>]*id="([^"]+)"', echo["xml"]).group(1)
+    t.wait_for("<bobby> a regrettable remark")
+    bob.retract(room, sid, mtype="groupchat")
+    t.wait_for("<bobby> (message retracted)")
+    t.stable(0.2)
+    assert "regrettable" not in t.main_text(), t.show()
+    assert "retracted (fallback)" not in t.main_text(), t.show()
+    # and we take back ours
+    t.type_line("wrong room")
+    t.wait_for("<ally> wrong room")
+    t.type_line("/retract")
+    t.wait_for("<ally> (message retracted)")
+    t.stable(0.2)
+    assert "wrong room" not in t.main_text(), t.show()
+    t.quit()
+
+
 def test_nick_change_leave_and_win(ctx):
     t, ajid, bob, room = _in_room(ctx)
     # the peer changes its nick

@@ -327,6 +327,60 @@ test_reset_and_no_listeners(void **state)
 	}
 }
 
+/* A filter sees an event before every listener, may change it, and may
+ * stop it: the listeners then never see it. */
+static bool
+drop_odd(struct event *ev, void *arg)
+{
+	int *seen = arg;
+
+	(*seen)++;
+	g_string_append_printf(trace, "%sfilter", trace->len ? " " : "");
+	if (ev->u.info.message != NULL && strcmp(ev->u.info.message, "odd") == 0)
+		return false;
+	g_free(ev->u.info.command);
+	ev->u.info.command = g_strdup("filtered");
+	return true;
+}
+
+static char *last_command;
+
+static void
+on_info(const struct event *ev, void *arg)
+{
+	g_free(last_command);
+	last_command = g_strdup(ev->u.info.command);
+	g_string_append_printf(trace, "%sinfo", trace->len ? " " : "");
+}
+
+static void
+test_filter(void **state)
+{
+	int seen = 0;
+	unsigned l = bus_subscribe(EV_INFO, on_info, NULL);
+	unsigned f = bus_filter(EV_INFO, drop_odd, &seen);
+
+	/* added after the listener, it still runs first */
+	bus_info(NULL, "cmd", "even");
+	assert_string_equal(trace->str, "filter info");
+	assert_string_equal(last_command, "filtered");
+	g_string_truncate(trace, 0);
+	bus_info(NULL, "cmd", "odd");
+	assert_string_equal(trace->str, "filter");
+	/* other types pass by it */
+	g_string_truncate(trace, 0);
+	bus_error(NULL, "cmd", "odd");
+	assert_string_equal(trace->str, "");
+	assert_int_equal(seen, 2);
+	bus_unsubscribe(f);
+	bus_info(NULL, "cmd", "odd");
+	assert_string_equal(trace->str, "info");
+	assert_string_equal(last_command, "cmd");
+	bus_unsubscribe(l);
+	g_free(last_command);
+	last_command = NULL;
+}
+
 int
 main(void)
 {
@@ -341,6 +395,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_subscribe_during_dispatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info_error_payloads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_and_no_listeners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("bus", tests, NULL, NULL);

@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+"""test_retract.py - message retraction (XEP-0424) against the suite's
+Prosody with slixmpp peers: a contact's retraction blanks the message in
+the store and says so, ours go out with /retract, only a message's sender
+may retract it (in chats by bare JID, in rooms by occupant), and a
+retraction fetched from the archive applies like a live one.  Run through
+run.py."""
+
+import secrets
+import time
+
+
+def _pair(ctx, datadir=None):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    return ajid, apw, bjid, bpw
+
+
+def _login(ctx, ajid, apw, datadir=None):
+    n = ctx.natter(ctx.account_lines("alice", ajid, apw), args=["-a", "alice"],
+                   datadir=datadir)
+    n.connected("alice")
+    return n
+
+
+def _history(n, jid):
+    m = n.mark()
+    n.cmd("/history %s" % jid)
+    n.wait("info", command="history", since=m)
+    return n.events("history", since=m)
+
+
+def _search(n, words):
+    m = n.mark()
+    n.cmd("/search %s" % words)
+    n.wait("search", since=m, where=lambda e: e.get("summary"))
+    return [e for e in n.events("search", since=m) if not e.get("summary")]
+
+
+def test_contact_retracts_a_message(ctx):
+    ajid, apw, bjid, bpw = _pair(ctx)
+    n = _login(ctx, ajid, apw)
+    bob = ctx.peer(bjid, bpw)
+    mid = bob.send_message(ajid, "the secret plan")
+    n.wait("message", body="the secret plan")
+    bob.send_message(ajid, "something else")
+    n.wait("message", body="something else")
+    assert [e["body"] for e in _search(n, "secret")] == ["the secret plan"]
+
+    m = n.mark()
+    bob.retract(ajid, mid)
+    ev = n.wait("retract", since=m)
+    assert ev["retracts"] == mid and ev["dir"] == "in", ev
+    assert ev["from"].startswith(bjid), ev
+    # the fallback text is not a message
+    assert not n.events("message", since=m), n.events("message", since=m)
+    hist = _history(n, bjid)
+    gone = [e for e in hist if e.get("id") == mid]
+    assert len(gone) == 1 and gone[0]["body"] == "" and gone[0].get("retracted"), hist
+    assert any(e["body"] == "something else" and not e.get("retracted") for e in hist), hist
+    assert _search(n, "secret") == [], "the text is forgotten, also by search"
+
+    # a second retraction of the same message changes nothing
+    m = n.mark()
+    bob.retract(ajid, mid)
+    bob.send_message(ajid, "after")
+    n.wait("message", since=m, body="after")
+    assert not n.events("retract", since=m), n.events("retract", since=m)
+
+
+def test_only_the_sender_may_retract(ctx):
+    ajid, apw, bjid, bpw = _pair(ctx)
+    cjid, cpw = ctx.new_account("carol")
+    n = _login(ctx, ajid, apw)
+    bob = ctx.peer(bjid, bpw)
+    carol = ctx.peer(cjid, cpw)
+    mid = bob.send_message(ajid, "bob said this")
+    n.wait("message", body="bob said this")
+    m = n.mark()
+    n.cmd("/msg %s my own words" % bjid)
+    mine = n.wait("message", since=m, dir="out", body="my own words")
+
+    m = n.mark()
+    # carol cannot retract bob's message, bob cannot retract ours
+    carol.retract(ajid, mid)
+    bob.retract(ajid, mine["id"])
+    # carol reusing the id in her own chat changes nothing in bob's
+    carol.send_message(ajid, "carol's", id=mid)
+    n.wait("message", since=m, body="carol's")
+    carol.retract(ajid, mid)
+    ev = n.wait("retract", since=m)
+    assert ev["from"].startswith(cjid), ev
+    n.ping()
+    assert len(n.events("retract", since=m)) == 1, n.events("retract", since=m)
+    bodies = {e["body"] for e in _history(n, bjid)}
+    assert {"bob said this", "my own words"} <= bodies, bodies
+    assert [e["body"] for e in _history(n, cjid)] == [""]
+
+
+def test_retract_our_own(ctx):
+    ajid, apw, bjid, bpw = _pair(ctx)
+    n = _login(ctx, ajid, apw)
+    bob = ctx.peer(bjid, bpw)
+    m = n.mark()
+    n.cmd("/msg %s first" % bjid)
+    n.cmd("/msg %s wrong chat, sorry" % bjid)
+    sent = n.wait("message", since=m, dir="out", body="wrong chat, sorry")
+    bob.wait_message(body="wrong chat, sorry")
+    m = n.mark()
+    n.cmd("/retract")
+    got = bob.wait_message(lambda s: s.get("retract"))
+    assert got["retract"] == sent["origin_id"], got
+    ev = n.wait("retract", since=m)
+    assert ev["dir"] == "out" and ev["retracts"] == sent["id"], ev
+    # the next /retract takes the one before it
+    n.cmd("/retract")
+    got = bob.wait_message(lambda s: s.get("retract") and s["retract"] != sent["origin_id"])
+    n.wait("retract", since=m, where=lambda e: e["retracts"] != sent["id"])
+    hist = _history(n, bjid)
+    assert all(e.get("retracted") for e in hist), hist
+    m = n.mark()
+    n.cmd("/retract")
+    err = n.wait("error", since=m, command="retract")
+    assert "nothing to retract" in err["message"], err
+
+
+def test_room_retractions(ctx):
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    cjid, cpw = ctx.new_account("carol")
+    bob = ctx.peer(bjid, bpw)
+    carol = ctx.peer(cjid, cpw)
+    room = "retract-%s@%s" % (secrets.token_hex(3), ctx.server.muc_host)
+    bob.join_room(room, "bobby")
+    carol.join_room(room, "carol")
+    n = _login(ctx, ajid, apw)
+    m = n.mark()
+    n.cmd("/join %s/alice" % room)
+    n.wait("joined", since=m, room=room, fail_on=["left"])
+    bob.send_groupchat(room, "room oops")
+    ev = n.wait("message", since=m, body="room oops")
+    sid = ev["stanza_id"]
+    assert sid, ev
+
+    m = n.mark()
+    carol.retract(room, sid, mtype="groupchat")  # not hers
+    carol.send_groupchat(room, "marker")
+    n.wait("message", since=m, body="marker")
+    assert not n.events("retract", since=m), n.events("retract", since=m)
+    bob.retract(room, sid, mtype="groupchat")
+    ev = n.wait("retract", since=m)
+    assert ev["from"] == room + "/bobby" and ev["type"] == "groupchat", ev
+
+    # ours: the room gave it an id, /retract names that id
+    m = n.mark()
+    n.cmd("/msg %s mine to take back" % room)
+    echo = n.wait("message", since=m, dir="out", body="mine to take back")
+    n.cmd("/win %s" % room)
+    n.cmd("/retract")
+    got = bob.wait_message(lambda s: s.get("retract") and s["from"] == room + "/alice")
+    assert got["retract"] == echo["stanza_id"], got
+    ev = n.wait("retract", since=m, dir="out")
+    hist = {e["body"]: e.get("retracted") for e in _history(n, room)}
+    assert hist.get("") and "room oops" not in hist and "mine to take back" not in hist, hist
+
+
+def test_retraction_from_the_archive(ctx):
+    ajid, apw, bjid, bpw = _pair(ctx)
+    data = ctx.mkdtemp()
+    n = _login(ctx, ajid, apw, datadir=data)
+    n.wait("archive_page", where=lambda e: e["complete"])
+    n.quit()
+    bob = ctx.peer(bjid, bpw)
+    mid = bob.send_message(ajid, "said while away")
+    bob.send_message(ajid, "kept while away")
+    bob.retract(ajid, mid)
+    time.sleep(0.5)
+    n = _login(ctx, ajid, apw, datadir=data)
+    n.wait("archive_page", where=lambda e: e["complete"])
+    n.ping()
+    hist = {e["body"]: e for e in _history(n, bjid)}
+    assert "said while away" not in hist, hist
+    assert "kept while away" in hist and hist[""].get("retracted"), hist
