@@ -187,7 +187,7 @@ log = {{ {{ levels = {{ min = {lua_str(self.log_level)} }}, to = "file", filenam
 
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "mam";
-    "ping"; "version"; "blocklist"; "vcard_legacy"; "private";
+    "ping"; "version"; "time"; "blocklist"; "vcard_legacy"; "private";
     "offline"; "bookmarks"; "smacks"; "posix";
 }}
 modules_disabled = {{ "s2s"; "s2s_auth_certs"; "dialback"; "http"; "bosh"; "websocket"; }}
