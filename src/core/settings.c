@@ -25,7 +25,7 @@ static const struct setting settings[] = {
 	{ "mam_first", SETTING_INT, "100", 0, 100000,
 	  "Messages of your server's archive to fetch at the first login of an account (later logins fetch everything since the last one)." },
 	{ "muc_history", SETTING_INT, "20", 0, 1000,
-	  "Messages of a room's recent history to ask for when joining it (rejoins ask only for what was missed)." },
+	  "Messages of a room's recent history to ask for when first joining it, from the room's archive when it keeps one (later joins, also after a restart, fetch only what was missed)." },
 	{ "roster", SETTING_BOOL, "on", 0, 0,
 	  "Show the roster pane beside the chat." },
 	{ "roster_width", SETTING_INT, "26", 12, 80,
