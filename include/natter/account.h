@@ -46,6 +46,8 @@ struct account {
 	char *mam_last_id;  /* the newest id of our own archive (XEP-0313) we
 	                     * hold, kept by the store: the next login fetches
 	                     * what came after it */
+	int64_t mam_last_stamp; /* its time: where to start when the archive
+	                         * has dropped that id */
 };
 
 /* One key of /account set. */

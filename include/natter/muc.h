@@ -44,6 +44,7 @@ struct room {
 	                       * rejoin does not show them again (a set) */
 	char *archive_last; /* the newest id of the room's archive (XEP-0313) we
 	                     * hold, or NULL; the store keeps it */
+	int64_t archive_stamp; /* its time */
 	GHashTable *occupants; /* nick -> struct occupant */
 	unsigned gen;      /* bumped on every change, for front ends' caches */
 };

@@ -27,8 +27,9 @@ int store_pin_set(const char *account, const char *fp);
  * acc->mam_last_id: the newest id of our own archive it holds). */
 void store_account_load(struct account *acc);
 /* The newest id the store holds of archive (our own bare JID or a room's)
- * for account, to free; NULL when none.  Each archive page's checkpoint
- * is written with its messages (EV_ARCHIVE_PAGE). */
-char *store_archive_last(const char *account, const char *archive);
+ * for account, to free, and its time in *stamp; NULL when none.  Each
+ * archive page's checkpoint is written with its messages
+ * (EV_ARCHIVE_PAGE). */
+char *store_archive_last(const char *account, const char *archive, int64_t *stamp);
 
 #endif

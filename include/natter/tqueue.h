@@ -27,9 +27,11 @@ void tqueue_push_all(struct tqueue *q, GPtrArray *items);
 void *tqueue_pop(struct tqueue *q);
 /* Reset the wake fd, then hand every waiting item to fn (which owns it). */
 unsigned tqueue_drain(struct tqueue *q, tqueue_each_fn fn, void *arg);
-/* The same for at most max items; when more wait, the fd stays readable,
- * so the consumer's loop serves its other fds (keys) before the rest. */
-unsigned tqueue_drain_max(struct tqueue *q, tqueue_each_fn fn, void *arg, unsigned max);
+/* The same for at most max items, and (budget_us > 0) for about that
+ * long; when more wait, the fd stays readable, so the consumer's loop
+ * serves its other fds (keys) before the rest. */
+unsigned tqueue_drain_max(struct tqueue *q, tqueue_each_fn fn, void *arg, unsigned max,
+    int64_t budget_us);
 int tqueue_fd(const struct tqueue *q);
 
 #endif

@@ -85,7 +85,7 @@ cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
 	    : r != NULL ? g_strdup(r->nick) : cmd_muc_default_nick(acc);
 	r = muc_want(acc->name, j->bare, nick, argc > 1 ? argv[1] : NULL);
 	if (r->archive_last == NULL)
-		r->archive_last = store_archive_last(acc->name, r->jid);
+		r->archive_last = store_archive_last(acc->name, r->jid, &r->archive_stamp);
 	cmd_set_last_target(r->jid);
 	jid_free(j);
 	g_free(nick);

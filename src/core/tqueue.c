@@ -97,17 +97,22 @@ tqueue_drain(struct tqueue *q, tqueue_each_fn fn, void *arg)
 }
 
 unsigned
-tqueue_drain_max(struct tqueue *q, tqueue_each_fn fn, void *arg, unsigned max)
+tqueue_drain_max(struct tqueue *q, tqueue_each_fn fn, void *arg, unsigned max,
+    int64_t budget_us)
 {
 	uint64_t count;
 	void *item;
 	unsigned n = 0;
+	int64_t end = budget_us > 0 ? g_get_monotonic_time() + budget_us : 0;
 
 	if (read(q->fd, &count, sizeof count) < 0 && errno != EAGAIN)
 		g_warning("tqueue: eventfd read: %s", g_strerror(errno));
 	while (n < max && (item = g_async_queue_try_pop(q->q)) != NULL) {
 		fn(item, arg);
 		n++;
+		/* the clock is read every 16 items: it is not free either */
+		if (end != 0 && n % 16 == 0 && g_get_monotonic_time() >= end)
+			max = n;
 	}
 	if (n == max && g_async_queue_length(q->q) > 0) {
 		uint64_t one = 1;

@@ -170,6 +170,21 @@ static int64_t next_base = -1, next_id_cache;
  * one comes first): if not, a new message needs no look for one. */
 static bool fixes_waiting;
 static unsigned pass_msgs; /* messages written in this pass */
+/* Copies of a message are looked for around its time among the index
+ * entries of its conversation (store_is_dup).  For a burst of new
+ * messages (a catch-up, a flood) that window holds the burst itself, and
+ * the scan made checking it quadratic: 17 s of CPU for a catch-up of
+ * 10,000 messages.  So the rows this run wrote with ids above fresh_top
+ * (the newest row when the store opened, or when fresh was last emptied)
+ * are kept in fresh, (conv, kind, key of an id) -> row (STORE_FRESH_MANY
+ * when two rows share it), and the index is scanned only up to
+ * fresh_top.  Emptied past STORE_FRESH_MAX entries (about 2 MB) and when
+ * a commit fails (fresh_top -1: to be read again). */
+static GHashTable *fresh;
+static int64_t fresh_top = -1;
+#define STORE_FRESH_MAX 40000
+#define STORE_FRESH_MANY ((gpointer)(intptr_t)-1)
+enum { STORE_KEY_STANZA, STORE_KEY_ORIGIN };
 static bool bulk_cache;    /* the page cache is STORE_CACHE_BULK_KB */
 
 /* Forget the caches of the write path (after a failed commit, at close). */
@@ -183,6 +198,9 @@ store_forget(void)
 	last_conv_account = last_conv_jid = NULL;
 	last_conv = 0;
 	next_base = -1;
+	if (fresh != NULL)
+		g_hash_table_remove_all(fresh);
+	fresh_top = -1;
 }
 
 int
@@ -397,15 +415,14 @@ store_account_load(struct account *acc)
 		sqlite3_reset(st);
 	}
 	own = jid_bare(acc->jid);
-	st = store_stmt("SELECT last_id FROM archive_state WHERE account = ?1 AND archive = ?2");
-	if (st != NULL && own != NULL) {
-		sqlite3_bind_text(st, 1, acc->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, own, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+	if (own != NULL) {
+		int64_t stamp = 0;
+		char *last = store_archive_last(acc->name, own, &stamp);
+		if (last != NULL) {
 			g_free(acc->mam_last_id);
-			acc->mam_last_id = g_strdup(store_col(st, 0));
+			acc->mam_last_id = last;
+			acc->mam_last_stamp = stamp;
 		}
-		sqlite3_reset(st);
 	}
 	g_free(own);
 }
@@ -693,6 +710,8 @@ store_bind_key(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_int64(st, i, store_key(s));
 }
 
+static void store_fresh_add(int64_t conv, int kind, const char *id, int64_t row);
+
 /* Give stored message id the stanza-id of r (it arrived without one). */
 static void
 store_fill_stanza_id(int64_t id, const struct store_row *r)
@@ -706,7 +725,8 @@ store_fill_stanza_id(int64_t id, const struct store_row *r)
 	sqlite3_bind_text(st, 2, r->stanza_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
 	store_bind_key(st, 4, r->ev->u.message.stanza_id);
-	store_step_done(st);
+	if (store_step_done(st) == 0)
+		store_fresh_add(r->conv, STORE_KEY_STANZA, r->ev->u.message.stanza_id, id);
 }
 
 /* Whether stored message id is r's message: they share an id that names
@@ -770,10 +790,93 @@ store_dup_scan(sqlite3_stmt *st, const struct store_row *r)
 	return hit != 0;
 }
 
+/* The key of fresh for an id (kind: STORE_KEY_*) in conversation conv. */
+static gpointer
+store_fresh_key(int64_t conv, int kind, const char *id)
+{
+	return (gpointer)(uintptr_t)(((uint64_t)conv << 33) | ((uint64_t)kind << 31) |
+	    (uint64_t)store_key(id));
+}
+
+/* The newest row's id (fresh_top, read again after a failed commit). */
+static int64_t
+store_fresh_top(void)
+{
+	sqlite3_stmt *st;
+
+	if (fresh_top >= 0)
+		return fresh_top;
+	st = store_stmt("SELECT coalesce(max(id), 0) FROM message");
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		fresh_top = sqlite3_column_int64(st, 0);
+	if (st != NULL)
+		sqlite3_reset(st);
+	return fresh_top;
+}
+
+/* Remember row id of conversation conv under id (kind: STORE_KEY_*), if
+ * it is newer than fresh_top. */
+static void
+store_fresh_add(int64_t conv, int kind, const char *id, int64_t row)
+{
+	gpointer key, old;
+
+	if (id == NULL || row <= store_fresh_top())
+		return;
+	if (fresh == NULL)
+		fresh = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (g_hash_table_size(fresh) >= STORE_FRESH_MAX) {
+		/* what it held is the index's to find from now on */
+		g_hash_table_remove_all(fresh);
+		fresh_top = -1;
+		if (row <= store_fresh_top())
+			return;
+	}
+	key = store_fresh_key(conv, kind, id);
+	old = g_hash_table_lookup(fresh, key);
+	g_hash_table_insert(fresh, key, old == NULL || old == (gpointer)(intptr_t)row
+	    ? (gpointer)(intptr_t)row : STORE_FRESH_MANY);
+}
+
+/* Whether a row of fresh in [lo, hi) under one of r's ids is r's message
+ * (its stanza-id filled in if it lacked one); *many: a key is shared by
+ * several rows, so the index must be asked over the whole window. */
+static bool
+store_fresh_dup(const struct store_row *r, int64_t lo, int64_t hi, bool *many)
+{
+	const struct event *ev = r->ev;
+	const char *ids[3] = { ev->u.message.stanza_id, ev->u.message.origin_id, ev->u.message.id };
+	bool fill = false;
+
+	*many = false;
+	if (fresh == NULL)
+		return false;
+	for (int i = 0; i < 3; i++) {
+		gpointer v;
+		int64_t row;
+		if (ids[i] == NULL || (i == 0 && r->stanza_by == NULL))
+			continue;
+		v = g_hash_table_lookup(fresh, store_fresh_key(r->conv,
+		    i == 0 ? STORE_KEY_STANZA : STORE_KEY_ORIGIN, ids[i]));
+		if (v == STORE_FRESH_MANY) {
+			*many = true;
+			continue;
+		}
+		row = (int64_t)(intptr_t)v;
+		if (row >= lo && row < hi && store_row_match(r, row, &fill)) {
+			if (fill)
+				store_fill_stanza_id(row, r);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Whether r's message is stored already (see the schema): a row of its
  * conversation around its time (an hour for an archived one, two minutes
  * otherwise) that shares an id with it, or, without any id, one with its
- * sender and text in the same second. */
+ * sender and text in the same second.  Rows this run wrote are looked up
+ * in fresh, the others in the index. */
 static bool
 store_is_dup(const struct store_row *r)
 {
@@ -785,13 +888,21 @@ store_is_dup(const struct store_row *r)
 	sqlite3_stmt *st;
 
 	if (ids[0] != NULL || ids[1] != NULL || ids[2] != NULL) {
+		int64_t lo = store_stamp_id(t - w), hi = store_stamp_id(t + w + 1);
+		bool many;
+		if (store_fresh_dup(r, lo, hi, &many))
+			return true;
+		if (!many)
+			hi = MIN(hi, store_fresh_top() + 1);
+		if (lo >= hi)
+			return false;
 		st = store_stmt("SELECT id FROM message WHERE conv = ?1 AND id >= ?2 AND id < ?3 "
 		    "AND (skey = ?4 OR okey IN (?5, ?6))");
 		if (st == NULL)
 			return false;
 		sqlite3_bind_int64(st, 1, r->conv);
-		sqlite3_bind_int64(st, 2, store_stamp_id(t - w));
-		sqlite3_bind_int64(st, 3, store_stamp_id(t + w + 1));
+		sqlite3_bind_int64(st, 2, lo);
+		sqlite3_bind_int64(st, 3, hi);
 		store_bind_key(st, 4, ids[1]);
 		store_bind_key(st, 5, ids[0]);
 		store_bind_key(st, 6, ids[2]);
@@ -966,6 +1077,10 @@ store_insert(const struct store_row *r)
 		g_free(before);
 		return;
 	}
+	if (r->stanza_by != NULL)
+		store_fresh_add(r->conv, STORE_KEY_STANZA, ev->u.message.stanza_id, id);
+	store_fresh_add(r->conv, STORE_KEY_ORIGIN, ev->u.message.origin_id != NULL
+	    ? ev->u.message.origin_id : ev->u.message.id, id);
 	if (ev->u.message.replace_id == NULL) {
 		store_fts(id, ev->u.message.body, false);
 		if (fixes_waiting && store_fix_waiting(r))
@@ -1009,19 +1124,21 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	if (acc != NULL && own != NULL && strcmp(archive, own) == 0) {
 		g_free(acc->mam_last_id);
 		acc->mam_last_id = g_strdup(last_id);
+		acc->mam_last_stamp = last_stamp;
 	} else {
 		struct room *room = muc_find(account, archive);
 		if (room != NULL) {
 			g_free(room->archive_last);
 			room->archive_last = g_strdup(last_id);
+			room->archive_stamp = last_stamp;
 		}
 	}
 }
 
 char *
-store_archive_last(const char *account, const char *archive)
+store_archive_last(const char *account, const char *archive, int64_t *stamp)
 {
-	sqlite3_stmt *st = store_stmt("SELECT last_id FROM archive_state "
+	sqlite3_stmt *st = store_stmt("SELECT last_id, last_stamp FROM archive_state "
 	    "WHERE account = ?1 AND archive = ?2");
 	char *bare = archive != NULL ? jid_bare(archive) : NULL;
 	char *id = NULL;
@@ -1029,8 +1146,10 @@ store_archive_last(const char *account, const char *archive)
 	if (st != NULL && bare != NULL) {
 		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, bare, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			id = g_strdup(store_col(st, 0));
+			*stamp = sqlite3_column_int64(st, 1);
+		}
 		sqlite3_reset(st);
 	}
 	g_free(bare);
@@ -1354,6 +1473,9 @@ store_close(void)
 	if (convs != NULL)
 		g_hash_table_destroy(convs);
 	convs = NULL;
+	if (fresh != NULL)
+		g_hash_table_destroy(fresh);
+	fresh = NULL;
 	if (synced != NULL)
 		g_hash_table_destroy(synced);
 	synced = NULL;

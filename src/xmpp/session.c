@@ -26,8 +26,13 @@
 
 __thread struct session *session_self;
 
-/* Events applied per main-loop pass: a slice of a flood costs a few ms. */
+/* Events applied per main-loop pass, and for at most this long: a slice
+ * of a flood or an archive's catch-up costs a few ms, so a key waits for
+ * no more than one slice (events that reach the store's index, a window's
+ * ordering or a search window's update cost far more than a plain live
+ * message, and 500 of them took up to a second). */
 #define SESSION_EVENTS_PER_PASS 500
+#define SESSION_SLICE_US 10000
 /* Events in one burst after which freed memory is returned to the system. */
 #define SESSION_BURST_TRIM 1000
 
@@ -448,7 +453,8 @@ session_on_wake(int fd, short revents, void *arg)
 	struct session *s = arg;
 
 	/* a flood is taken in slices, so keys are echoed between them */
-	unsigned n = tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS);
+	unsigned n = tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS,
+	    SESSION_SLICE_US);
 
 	session_burst(n);
 	if (s->ended) {
@@ -507,6 +513,7 @@ session_connect(struct account *acc)
 	s->roster_ver = g_strdup(acc->roster->ver);
 	xmuc_seed(s, acc->name);
 	s->mam_last_id = g_strdup(acc->mam_last_id);
+	s->mam_last_stamp = acc->mam_last_stamp;
 	s->show = acc->show;
 	s->status = g_strdup(acc->status);
 	s->connect_timeout = (unsigned)settings_int("connect_timeout");

@@ -102,6 +102,7 @@ struct session {
 	                       * 0 until known, or when they agree) */
 	char *mam_last_id;   /* newest id of our archive we hold (set before the
 	                      * thread starts; then session thread only) */
+	int64_t mam_last_stamp; /* its time */
 	GHashTable *mam_queries; /* queryid -> struct xmam_query (xmam.c) */
 	GHashTable *rooms;   /* bare room JID -> struct xmuc_room (xmuc.c); seeded
 	                      * by session_connect from the core's rooms */
@@ -249,11 +250,11 @@ void xmam_login(struct session *s);
  * false when m is none. */
 bool xmam_message(struct session *s, xmpp_stanza_t *m);
 void xmam_free(struct session *s);
-/* Fetch room's archive: after after_id, else from since, else (both
- * unset) its newest `newest` messages; an after_id the archive no longer
- * has falls back to the newest ones. */
-void xmam_room(struct session *s, const char *room, const char *after_id, int64_t since,
-    unsigned newest);
+/* Fetch room's archive: after after_id (from its time, after_stamp, when
+ * the archive no longer has it), else from since, else (both unset) its
+ * newest `newest` messages. */
+void xmam_room(struct session *s, const char *room, const char *after_id, int64_t after_stamp,
+    int64_t since, unsigned newest);
 
 /* xreceipt.c: message delivery receipts (XEP-0184) */
 /* Ask for a receipt: add <request/> to message m. */

@@ -37,8 +37,10 @@ struct xmam_query {
 	char *last_id;   /* the newest id delivered by this page */
 	int64_t last_stamp;
 	unsigned count;
-	unsigned fallback; /* a first page after an id the archive no longer
-	                    * has: ask for this many newest messages instead */
+	int64_t fallback_since; /* a first page after an id the archive no longer
+	                         * has: ask for everything from this time (the
+	                         * id's) instead, or with none, for the */
+	unsigned fallback;      /* newest `fallback` messages */
 };
 
 static void
@@ -166,12 +168,19 @@ xmam_page_done(struct session *s, xmpp_stanza_t *reply, void *arg)
 	if (reply == NULL || g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
 		char *cond = NULL;
 		char *why = reply != NULL ? xiq_error_text(reply, &cond) : g_strdup("no answer");
-		if (q->fallback > 0 && g_strcmp0(cond, "item-not-found") == 0) {
-			/* the id we hold has expired from the archive: what it
-			 * still has is newer than anything we hold */
+		if ((q->fallback_since > 0 || q->fallback > 0) &&
+		    g_strcmp0(cond, "item-not-found") == 0) {
+			/* the id we hold has expired from the archive (a server
+			 * drops the oldest when an archive is full): what it
+			 * still has from that id's time on (copies of what we
+			 * hold are dropped by the store) */
 			log_msg(s->account, "archive of %s no longer has our newest id: "
-			    "fetching its newest %u messages", q->archive, q->fallback);
-			xmam_send(s, q->archive, q->own, NULL, q->fallback, 0, true);
+			    "fetching from its time", q->archive);
+			if (q->fallback_since > 0)
+				xmam_send(s, q->archive, q->own, NULL, XMAM_PAGE, q->fallback_since,
+				    false);
+			else
+				xmam_send(s, q->archive, q->own, NULL, q->fallback, 0, true);
 		} else {
 			xmam_page_event(s, q, false, false, why);
 		}
@@ -283,20 +292,25 @@ xmam_login(struct session *s)
 {
 	unsigned first = (unsigned)MAX(settings_int("mam_first"), 0);
 
-	if (s->mam_last_id != NULL)
-		xmam_send(s, session_bare(s), true, s->mam_last_id, XMAM_PAGE, 0, false)->fallback =
-		    first;
+	if (s->mam_last_id != NULL) {
+		struct xmam_query *q = xmam_send(s, session_bare(s), true, s->mam_last_id, XMAM_PAGE,
+		    0, false);
+		q->fallback = first;
+		q->fallback_since = s->mam_last_stamp;
+	}
 	else if (first > 0)
 		xmam_send(s, session_bare(s), true, NULL, first, 0, true);
 }
 
 void
-xmam_room(struct session *s, const char *room, const char *after_id, int64_t since,
-    unsigned newest)
+xmam_room(struct session *s, const char *room, const char *after_id, int64_t after_stamp,
+    int64_t since, unsigned newest)
 {
-	if (after_id != NULL)
-		xmam_send(s, room, false, after_id, XMAM_PAGE, 0, false)->fallback = newest;
-	else if (since > 0)
+	if (after_id != NULL) {
+		struct xmam_query *q = xmam_send(s, room, false, after_id, XMAM_PAGE, 0, false);
+		q->fallback = newest;
+		q->fallback_since = after_stamp;
+	} else if (since > 0)
 		xmam_send(s, room, false, NULL, XMAM_PAGE, since, false);
 	else if (newest > 0)
 		xmam_send(s, room, false, NULL, newest, 0, true);

@@ -50,6 +50,7 @@ struct xmuc_room {
 	unsigned history; /* first join: messages of history to ask for */
 	char *last_id;   /* our last message (not a correction), for /correct */
 	char *mam_after; /* the newest id of the room's archive we hold, or NULL */
+	int64_t mam_after_stamp; /* its time */
 	bool mam;        /* the room keeps an archive (XEP-0313): history comes
 	                  * from it, not from the join */
 };
@@ -131,6 +132,7 @@ xmuc_seed(struct session *s, const char *account)
 		}
 		r->history = (unsigned)settings_int("muc_history");
 		r->mam_after = g_strdup(room->archive_last);
+		r->mam_after_stamp = room->archive_stamp;
 	}
 	g_list_free(all);
 }
@@ -231,11 +233,11 @@ static void
 xmuc_catch_up(struct session *s, struct xmuc_room *r)
 {
 	if (r->mam_after != NULL)
-		xmam_room(s, r->jid, r->mam_after, 0, r->history);
+		xmam_room(s, r->jid, r->mam_after, r->mam_after_stamp, 0, r->history);
 	else if (r->since > 0)
-		xmam_room(s, r->jid, NULL, r->since, r->history);
+		xmam_room(s, r->jid, NULL, 0, r->since, r->history);
 	else if (r->history > 0)
-		xmam_room(s, r->jid, NULL, 0, r->history);
+		xmam_room(s, r->jid, NULL, 0, 0, r->history);
 }
 
 void
@@ -635,6 +637,7 @@ xmuc_message(struct session *s, xmpp_stanza_t *m, const char *type)
 /* A request to the session thread about one room. */
 struct xmuc_req {
 	char *room, *nick, *password, *text, *id;
+	int64_t stamp; /* join: the time of id, the newest archive id held */
 };
 
 static void
@@ -690,6 +693,7 @@ xmuc_do_join(struct session *s, void *arg)
 	r->history = (unsigned)settings_int("muc_history");
 	g_free(r->mam_after);
 	r->mam_after = g_strdup(q->id);
+	r->mam_after_stamp = q->stamp;
 	if (!s->presence_sent) {
 		r->state = XMUC_WANTED; /* xmuc_rejoin sends it */
 		return;
@@ -711,6 +715,7 @@ xmuc_join(struct account *acc, const char *room, const char *nick, const char *p
 		 * starts after it */
 		struct room *m = muc_find(acc->name, q->room);
 		q->id = m != NULL ? g_strdup(m->archive_last) : NULL;
+		q->stamp = m != NULL ? m->archive_stamp : 0;
 	}
 	return session_request(acc, xmuc_do_join, q, xmuc_req_free);
 }

@@ -233,3 +233,44 @@ def test_clock_hours_off_keeps_one_copy(ctx):
     n.wait("info", command="history", since=m)
     bodies = [e["body"] for e in n.events("history", since=m)]
     assert sorted(bodies) == ["received with a fast clock", "sent with a fast clock"], bodies
+
+
+def test_checkpoint_dropped_by_the_archive(ctx):
+    """A full archive drops its oldest messages, the one natter's
+    checkpoint names among them: natter fetches from that message's time
+    instead, so nothing said since is lost (not only the newest mam_first),
+    and nothing shown twice."""
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    ctx.befriend(ajid, apw, bjid, bpw)
+    bob = ctx.peer(bjid, bpw)
+    bob.send_message(ajid, "before")
+    time.sleep(0.3)
+    data = ctx.mkdtemp()
+    n = _login(ctx, ajid, apw, datadir=data, extra=["set mam_first 1"])
+    _page(n, 0)
+    n.quit()
+    # said by alice's phone: in the archive only (no offline delivery)
+    phone = ctx.peer(ajid, apw, resource="phone")
+    for i in range(3):
+        phone.send_message(bjid, "while away %d" % i)
+    phone.disconnect()
+    time.sleep(1.1)
+    db = sqlite3.connect(os.path.join(data, "natter", "natter.db"))
+    assert db.execute("UPDATE archive_state SET last_id = 'dropped-by-the-server'"
+                      ).rowcount == 1
+    db.commit()
+    db.close()
+    n = _login(ctx, ajid, apw, datadir=data, extra=["set mam_first 1"])
+    page = _page(n, 0)
+    assert page["ok"], page
+    m = n.mark()
+    n.cmd("/history %s" % bjid)
+    n.wait("info", command="history", since=m)
+    bodies = [e["body"] for e in n.events("history", since=m)]
+    assert bodies == ["before", "while away 0", "while away 1", "while away 2"], bodies
+    n.quit()
+    # and the checkpoint is a real id again: the next login fetches nothing
+    n = _login(ctx, ajid, apw, datadir=data, extra=["set mam_first 1"])
+    page = _page(n, 0)
+    assert page["ok"] and page["count"] == 0, page

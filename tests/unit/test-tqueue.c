@@ -89,6 +89,43 @@ test_fd_wakes(void **state)
 	tqueue_free(q);
 }
 
+/* Like collect, taking about 200 us an item. */
+static void
+collect_slowly(void *item, void *arg)
+{
+	int64_t end = g_get_monotonic_time() + 200;
+
+	while (g_get_monotonic_time() < end)
+		;
+	collect(item, arg);
+}
+
+/* A drain stops at max items, or once its time budget is spent, and then
+ * leaves the fd readable for the rest, in order. */
+static void
+test_drain_max_and_budget(void **state)
+{
+	struct tqueue *q = tqueue_new(NULL);
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+	unsigned n;
+
+	for (int i = 1; i <= 1000; i++)
+		tqueue_push(q, GINT_TO_POINTER(i));
+	assert_int_equal(tqueue_drain_max(q, collect, out, 10, 0), 10);
+	assert_true(readable(tqueue_fd(q)));
+	/* 1,000 items of 200 us are 200 ms: a 5 ms budget stops far sooner */
+	n = tqueue_drain_max(q, collect_slowly, out, 1000, 5000);
+	assert_true(n >= 16 && n < 200);
+	assert_true(readable(tqueue_fd(q)));
+	while (out->len < 1000)
+		tqueue_drain_max(q, collect, out, 100, 0);
+	assert_false(readable(tqueue_fd(q)));
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(g_array_index(out, int, i), i + 1);
+	g_array_free(out, TRUE);
+	tqueue_free(q);
+}
+
 /* Item pushed by a producer: who and which. */
 struct item {
 	int producer;
@@ -213,6 +250,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_fd_wakes),
+		cmocka_unit_test(test_drain_max_and_budget),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_free_leftovers),
 	};
