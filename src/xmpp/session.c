@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <glib.h>
@@ -179,6 +181,23 @@ session_readable(int fd)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
 }
 
+/* Acknowledge what came at once: a server that writes a reply in several
+ * small pieces (an archive page: its results, then the iq) holds the last
+ * back until the rest is acknowledged (Nagle), and a delayed ACK made
+ * that 40 ms per page.  Linux forgets the flag, so it is set after every
+ * read. */
+static void
+session_quickack(int fd)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+	(void)fd;
+#endif
+}
+
 /* After every pass: let libstrophe send, read and parse until a few
  * passes in a row find the socket quiet.  xmpp_run_once reads at most
  * 4 KiB, and OpenSSL may hold up to a 16 KiB record already decrypted
@@ -202,6 +221,7 @@ session_drive(void *arg)
 		if (was_readable) {
 			quiet = 0;
 			s->last_rx = loop_now_ms();
+			session_quickack(fd);
 		} else {
 			quiet++;
 		}
@@ -219,13 +239,18 @@ session_drive(void *arg)
 	session_flush(s);
 }
 
-/* libstrophe hands us each socket it creates; chain to its keepalive. */
+/* libstrophe hands us each socket it creates; chain to its keepalive.
+ * Stanzas go out as they are written (no Nagle): a chat client's writes
+ * are small and someone waits for each. */
 static int
 session_sockopt(xmpp_conn_t *conn, void *sock)
 {
 	struct session *s = session_self;
 	int fd = *(int *)sock;
 	int old = g_atomic_int_get(&s->fd);
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
 	if (old >= 0 && old != fd)
 		loop_fd_remove(s->loop, old);
