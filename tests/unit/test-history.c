@@ -887,6 +887,7 @@ test_archive_checkpoint(void **state)
 {
 	struct account *acc = account_find("a");
 	char *id;
+	int64_t stamp = 0;
 
 	assert_null(acc->mam_last_id);
 	/* a page: its messages, then its event */
@@ -924,13 +925,16 @@ test_archive_checkpoint(void **state)
 	id = q_text("SELECT last_id FROM archive_state WHERE archive = '" ROOM "'");
 	assert_string_equal(id, "R1");
 	g_free(id);
-	id = store_archive_last("a", ROOM "/nick");
+	id = store_archive_last("a", ROOM "/nick", &stamp);
 	assert_string_equal(id, "R1");
 	g_free(id);
-	id = store_archive_last("a", ME);
+	id = store_archive_last("a", ME, &stamp);
 	assert_string_equal(id, "A4");
+	/* with its time: where a catch-up starts if the archive drops it */
+	assert_true(stamp > 0);
+	assert_true(acc->mam_last_stamp == stamp);
 	g_free(id);
-	assert_null(store_archive_last("b", ME));
+	assert_null(store_archive_last("b", ME, &stamp));
 	/* a new session: until its catch-up completes, live ids may follow a
 	 * gap and do not count */
 	emit_simple(EV_CONNECTED, "a");
