@@ -59,11 +59,19 @@ main_on_signal(void *unused)
 static void
 main_pass(void *unused)
 {
+	int64_t t0 = g_get_monotonic_time(), t1, t2;
+
 	store_flush();
+	t1 = g_get_monotonic_time();
 	if (app.headless)
 		headless_flush();
 	else
 		ui_flush();
+	t2 = g_get_monotonic_time();
+	/* what keeps keys waiting, for the debug log */
+	if (t2 - t0 > 30000)
+		log_msg(NULL, "slow pass end: store %" G_GINT64_FORMAT " ms, front end %"
+		    G_GINT64_FORMAT " ms", (t1 - t0) / 1000, (t2 - t1) / 1000);
 	if (app.quitting && session_count() == 0)
 		loop_quit(app.loop);
 }

@@ -163,6 +163,10 @@ struct event {
 			bool moderated;
 			char *retracts;
 			int64_t retract_row;
+			/* set by the store's filter: it holds no copy of this
+			 * message, so no window shows one either (windows show
+			 * what the store holds, or what came in this run) */
+			bool unseen;
 		} message;
 		struct {
 			char *archive;   /* the archive's JID: ours (bare) or a room's */

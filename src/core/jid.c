@@ -113,7 +113,6 @@ static char *
 jid_domain(const char *s, size_t len, const char **err)
 {
 	char *d, *low;
-	char **labels;
 
 	if (len > 0 && s[len - 1] == '.')
 		len--;
@@ -151,23 +150,24 @@ jid_domain(const char *s, size_t len, const char **err)
 			return NULL;
 		}
 	}
-	labels = g_strsplit(d, ".", -1);
-	for (char **l = labels; *l != NULL; l++) {
-		size_t ll = strlen(*l);
+	/* each label: 1 to 63 bytes, not starting or ending with '-' */
+	for (const char *l = d;;) {
+		const char *dot = strchr(l, '.');
+		size_t ll = dot != NULL ? (size_t)(dot - l) : strlen(l);
 		if (ll == 0 || ll > 63) {
 			*err = ll == 0 ? "domain has an empty label" : "domain label longer than 63 bytes";
-			g_strfreev(labels);
 			g_free(d);
 			return NULL;
 		}
-		if ((*l)[0] == '-' || (*l)[ll - 1] == '-') {
+		if (l[0] == '-' || l[ll - 1] == '-') {
 			*err = "domain label starts or ends with '-'";
-			g_strfreev(labels);
 			g_free(d);
 			return NULL;
 		}
+		if (dot == NULL)
+			break;
+		l = dot + 1;
 	}
-	g_strfreev(labels);
 	low = jid_fold(d, -1);
 	g_free(d);
 	if (strlen(low) > JID_PART_MAX) {
@@ -232,9 +232,9 @@ jid_parse(const char *s, const char **err)
 		if (j->resource == NULL)
 			goto fail;
 	}
-	j->bare = j->local != NULL ? g_strdup_printf("%s@%s", j->local, j->domain)
+	j->bare = j->local != NULL ? g_strconcat(j->local, "@", j->domain, NULL)
 	                           : g_strdup(j->domain);
-	j->full = j->resource != NULL ? g_strdup_printf("%s/%s", j->bare, j->resource)
+	j->full = j->resource != NULL ? g_strconcat(j->bare, "/", j->resource, NULL)
 	                              : g_strdup(j->bare);
 	return j;
 fail:

@@ -1257,12 +1257,22 @@ store_after_message(const struct store_row *r)
 }
 
 /* What store_filter_message decided about the event being dispatched,
- * for store_on_message: its conversation and whether it is a copy. */
+ * for store_on_message: its row (names parsed, conversation) and whether
+ * it is a copy. */
 static struct {
 	const struct event *ev;
-	int64_t conv;
+	struct store_row r;
 	bool dup;
 } judged;
+
+/* Forget what was judged. */
+static void
+store_judged_clear(void)
+{
+	if (judged.ev != NULL)
+		store_row_clear(&judged.r);
+	judged.ev = NULL;
+}
 
 /* The bus's filter of messages: the store sees each one before anyone.
  * A copy of a message already kept that is not live (history, archive,
@@ -1275,30 +1285,33 @@ static struct {
 static bool
 store_filter_message(struct event *ev, void *unused)
 {
-	struct store_row r = { .ev = ev };
+	struct store_row *r = &judged.r;
 	bool pass = true;
 
-	judged.ev = NULL;
+	store_judged_clear();
 	if (store_db == NULL || ev->account == NULL || ev->u.message.body == NULL)
 		return true;
-	if (store_row_names(&r) == 0)
-		r.conv = store_conv_id(ev->account, r.conv_jid, true);
-	if (r.conv != 0) {
-		store_write_begin();
-		judged.ev = ev;
-		judged.conv = r.conv;
-		if (ev->u.message.retract_id != NULL) {
-			judged.dup = !store_retract(&r, ev);
-			pass = !judged.dup;
-		} else {
-			judged.dup = store_is_dup(&r);
-			pass = !judged.dup || (ev->u.message.source == MSG_LIVE &&
-			    !ev->u.message.delayed);
-		}
+	*r = (struct store_row){ .ev = ev };
+	judged.ev = ev;
+	if (store_row_names(r) == 0)
+		r->conv = store_conv_id(ev->account, r->conv_jid, true);
+	if (r->conv == 0) {
+		store_judged_clear();
+		return true;
 	}
-	if (!pass)
-		store_after_message(&r);
-	store_row_clear(&r);
+	store_write_begin();
+	if (ev->u.message.retract_id != NULL) {
+		judged.dup = !store_retract(r, ev);
+		pass = !judged.dup;
+	} else {
+		judged.dup = store_is_dup(r);
+		ev->u.message.unseen = !judged.dup;
+		pass = !judged.dup || (ev->u.message.source == MSG_LIVE && !ev->u.message.delayed);
+	}
+	if (!pass) {
+		store_after_message(r);
+		store_judged_clear();
+	}
 	return pass;
 }
 
@@ -1308,10 +1321,20 @@ static void
 store_on_message(const struct event *ev, void *unused)
 {
 	struct store_row r = { .ev = ev };
+	bool was_judged = judged.ev == ev;
 
 	if (store_db == NULL || ev->account == NULL || ev->u.message.body == NULL)
 		return;
-	if (store_row_names(&r) != 0) {
+	if (was_judged) {
+		/* the filter's row, names and conversation found already */
+		r = judged.r;
+		judged.ev = NULL;
+		r.own = store_own(ev->account); /* its cache may have moved on */
+	} else if (store_row_names(&r) == 0) {
+		/* not judged (emitted without the filters) */
+		r.conv = store_conv_id(ev->account, r.conv_jid, true);
+	}
+	if (r.conv == 0) {
 		log_msg(ev->account, "store: message from %s to %s not kept: no conversation",
 		    ev->u.message.from != NULL ? ev->u.message.from : "(none)",
 		    ev->u.message.to != NULL ? ev->u.message.to : "(none)");
@@ -1323,17 +1346,8 @@ store_on_message(const struct event *ev, void *unused)
 		store_cache_size(STORE_CACHE_BULK_KB);
 		bulk_cache = true;
 	}
-	if (judged.ev == ev) {
-		r.conv = judged.conv;
-		if (!judged.dup && ev->u.message.retract_id == NULL)
-			store_insert(&r);
-	} else {
-		/* not judged (emitted without the filters) */
-		r.conv = store_conv_id(ev->account, r.conv_jid, true);
-		if (r.conv != 0 && ev->u.message.retract_id == NULL && !store_is_dup(&r))
-			store_insert(&r);
-	}
-	judged.ev = NULL;
+	if (ev->u.message.retract_id == NULL && (was_judged ? !judged.dup : !store_is_dup(&r)))
+		store_insert(&r);
 	store_after_message(&r);
 	store_row_clear(&r);
 }
@@ -1457,6 +1471,7 @@ store_close(void)
 	if (store_db == NULL)
 		return;
 	store_commit();
+	store_judged_clear();
 	checkpoint_stop(store_db);
 	for (size_t i = 0; i < G_N_ELEMENTS(subs); i++)
 		bus_unsubscribe(subs[i]);

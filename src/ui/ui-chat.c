@@ -249,7 +249,11 @@ ui_chat_room_message(const struct event *ev)
 		g_free(safe);
 		goto done;
 	}
-	if (ordered && win_history_shown(w, out, safe, ev->u.message.id, ev->u.message.origin_id,
+	/* a message the store did not have is in no window: no need to look
+	 * (the look costs a scan of the lines near its time, for every
+	 * message of a catch-up) */
+	if (ordered && !ev->u.message.unseen &&
+	    win_history_shown(w, out, safe, ev->u.message.id, ev->u.message.origin_id,
 	    ev->u.message.stamp, text)) {
 		g_free(safe);
 		goto done;
@@ -542,8 +546,8 @@ ui_chat_on_message(const struct event *ev)
 	} else {
 		nick = occupant != NULL ? g_strdup(occupant) : ui_chat_contact_nick(acc, key);
 	}
-	if ((ordered || fresh) && win_history_shown(w, out, NULL, ev->u.message.id,
-	    ev->u.message.origin_id, ev->u.message.stamp, text))
+	if ((ordered || fresh) && !ev->u.message.unseen && win_history_shown(w, out, NULL,
+	    ev->u.message.id, ev->u.message.origin_id, ev->u.message.stamp, text))
 		goto done; /* shown already: from the store, live, or as a carbon */
 	/* NULL: the store has it for scrolling to bring (a detached window,
 	 * or an archived message older than the window's first line) */

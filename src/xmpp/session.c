@@ -9,7 +9,9 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <glib.h>
 #include <openssl/rand.h>
@@ -19,6 +21,7 @@
 #include "natter/capture.h"
 #include "natter/app.h"
 #include "natter/bus.h"
+#include "natter/log.h"
 #include "natter/loop.h"
 #include "natter/roster.h"
 #include "natter/settings.h"
@@ -324,6 +327,10 @@ session_thread(gpointer p)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* when the CPU is short (a catch-up, a flood on a small machine), the
+	 * main thread, which echoes keys, goes first: this thread only
+	 * parses what it hands over (Linux: a thread's own nice value) */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
 	session_self = s;
 	s->outbox = g_ptr_array_new();
 
@@ -456,9 +463,14 @@ static unsigned trim_timer;
 static void
 session_trim(void *unused)
 {
+	int64_t t0 = g_get_monotonic_time();
+
 	trim_timer = 0;
 	burst_events = 0;
 	malloc_trim(0);
+	if (g_get_monotonic_time() - t0 > 30000)
+		log_msg(NULL, "slow trim: %" G_GINT64_FORMAT " ms",
+		    (g_get_monotonic_time() - t0) / 1000);
 }
 
 /* After a big burst (a roster, a presence storm, a flood) has passed,
@@ -478,8 +490,13 @@ session_on_wake(int fd, short revents, void *arg)
 	struct session *s = arg;
 
 	/* a flood is taken in slices, so keys are echoed between them */
+	int64_t t0 = g_get_monotonic_time();
 	unsigned n = tqueue_drain_max(s->events, session_on_event, s, SESSION_EVENTS_PER_PASS,
 	    SESSION_SLICE_US);
+
+	if (g_get_monotonic_time() - t0 > 30000)
+		log_msg(s->account, "slow slice: %u events in %" G_GINT64_FORMAT " ms", n,
+		    (g_get_monotonic_time() - t0) / 1000);
 
 	session_burst(n);
 	if (s->ended) {
