@@ -175,11 +175,11 @@ static unsigned pass_msgs; /* messages written in this pass */
  * messages (a catch-up, a flood) that window holds the burst itself, and
  * the scan made checking it quadratic: 17 s of CPU for a catch-up of
  * 10,000 messages.  So the rows this run wrote with ids above fresh_top
- * (the newest row when the store opened, or when fresh was last emptied)
- * are kept in fresh, (conv, kind, key of an id) -> row (STORE_FRESH_MANY
- * when two rows share it), and the index is scanned only up to
- * fresh_top.  Emptied past STORE_FRESH_MAX entries (about 2 MB) and when
- * a commit fails (fresh_top -1: to be read again). */
+ * (the newest row when the store opened) are kept in fresh, (conv, kind,
+ * key of an id) -> row (STORE_FRESH_MANY when two rows share it), and the
+ * index is scanned only up to fresh_top.  At STORE_FRESH_MAX entries
+ * (about 1.5 MB) the older half goes (fresh_top moves up past it); after
+ * a failed commit all of it (fresh_top -1: to be read again). */
 static GHashTable *fresh;
 static int64_t fresh_top = -1;
 #define STORE_FRESH_MAX 40000
@@ -814,6 +814,51 @@ store_fresh_top(void)
 	return fresh_top;
 }
 
+static int
+store_cmp_rows(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* fresh is full: the older half of its rows becomes the index's to find
+ * (fresh_top moves up to the newest of them), so that the messages of
+ * the last minutes stay in memory however long a burst lasts. */
+static void
+store_fresh_prune(void)
+{
+	GHashTableIter it;
+	gpointer v;
+	GArray *rows = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), g_hash_table_size(fresh));
+	int64_t cut;
+
+	g_hash_table_iter_init(&it, fresh);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		int64_t row = (int64_t)(intptr_t)v;
+		if (v != STORE_FRESH_MANY)
+			g_array_append_val(rows, row);
+	}
+	if (rows->len == 0) {
+		/* only shared keys: start again from the index */
+		g_hash_table_remove_all(fresh);
+		fresh_top = -1;
+		g_array_free(rows, TRUE);
+		return;
+	}
+	qsort(rows->data, rows->len, sizeof(int64_t), store_cmp_rows);
+	cut = g_array_index(rows, int64_t, rows->len / 2);
+	g_array_free(rows, TRUE);
+	/* keys shared by several rows stay: they send the look to the index
+	 * over the whole window */
+	g_hash_table_iter_init(&it, fresh);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		if (v != STORE_FRESH_MANY && (int64_t)(intptr_t)v <= cut)
+			g_hash_table_iter_remove(&it);
+	}
+	fresh_top = MAX(store_fresh_top(), cut);
+}
+
 /* Remember row id of conversation conv under id (kind: STORE_KEY_*), if
  * it is newer than fresh_top. */
 static void
@@ -826,9 +871,7 @@ store_fresh_add(int64_t conv, int kind, const char *id, int64_t row)
 	if (fresh == NULL)
 		fresh = g_hash_table_new(g_direct_hash, g_direct_equal);
 	if (g_hash_table_size(fresh) >= STORE_FRESH_MAX) {
-		/* what it held is the index's to find from now on */
-		g_hash_table_remove_all(fresh);
-		fresh_top = -1;
+		store_fresh_prune();
 		if (row <= store_fresh_top())
 			return;
 	}

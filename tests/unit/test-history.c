@@ -954,6 +954,50 @@ test_archive_checkpoint(void **state)
 	assert_string_equal(acc->mam_last_id, "A10");
 }
 
+/* A burst longer than what the store keeps in memory to find copies
+ * (fresh: 40,000 keys, 2 a message): every message of it is still found
+ * again, by its stanza-id from the archive and by its origin-id live, the
+ * old half by the index, the rest in memory; and a copy only in the
+ * window's reach is still no copy. */
+static void
+test_copies_found_after_long_burst(void **state)
+{
+	char id[32], sid[32], body[48];
+	const int n = 25000;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "o-%d", i);
+		snprintf(sid, sizeof sid, "s-%d", i);
+		snprintf(body, sizeof body, "burst %d", i);
+		EMIT(.from = BOB "/phone", .to = ME, .body = body, .id = id, .origin = id,
+		    .sid = sid, .sby = ME, .stamp = T0 + i / 10);
+		if (i % 500 == 499)
+			store_flush();
+	}
+	store_flush();
+	assert_int_equal(q_int("SELECT count(*) FROM message"), n);
+	/* archived copies of the first, a middle and the last message, and a
+	 * live copy (origin-id only) of one from the kept half */
+	for (int k = 0; k < 3; k++) {
+		int i = k == 0 ? 0 : k == 1 ? n / 2 : n - 1;
+		snprintf(sid, sizeof sid, "s-%d", i);
+		snprintf(body, sizeof body, "burst %d", i);
+		EMIT(.from = BOB "/phone", .to = ME, .body = body, .sid = sid, .sby = ME,
+		    .stamp = T0 + i / 10, .src = MSG_ARCHIVE);
+	}
+	snprintf(id, sizeof id, "o-%d", n - 10);
+	snprintf(body, sizeof body, "burst %d", n - 10);
+	EMIT(.from = BOB "/phone", .to = ME, .body = body, .id = id, .origin = id,
+	    .stamp = T0 + (n - 10) / 10 + 30);
+	store_flush();
+	assert_int_equal(q_int("SELECT count(*) FROM message"), n);
+	/* the same id far outside the window is another message */
+	EMIT(.from = BOB "/phone", .to = ME, .body = "burst 0", .id = "o-0", .origin = "o-0",
+	    .stamp = T0 + 86400);
+	store_flush();
+	assert_int_equal(q_int("SELECT count(*) FROM message"), n + 1);
+}
+
 static void
 test_checkpoint_bound(void **state)
 {
@@ -1089,6 +1133,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_marks_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copies_found_after_long_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_checkpointed, setup, teardown),
