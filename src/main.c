@@ -56,12 +56,29 @@ main_on_signal(void *unused)
 }
 
 /* End of every loop pass: commit the store, write out, maybe stop. */
+static unsigned store_timer; /* the store's commit is due (store_pass_end) */
+
+/* The store's deferred commit is due. */
+static void
+main_store_due(void *unused)
+{
+	store_timer = 0;
+	store_flush();
+}
+
 static void
 main_pass(void *unused)
 {
 	int64_t t0 = g_get_monotonic_time(), t1, t2;
+	int due = store_pass_end();
 
-	store_flush();
+	/* a one-shot timer while a commit waits: an idle natter has none */
+	if (due > 0 && store_timer == 0) {
+		store_timer = loop_timer_add(app.loop, (uint64_t)due, main_store_due, NULL);
+	} else if (due == 0 && store_timer != 0) {
+		loop_timer_cancel(app.loop, store_timer);
+		store_timer = 0;
+	}
 	t1 = g_get_monotonic_time();
 	if (app.headless)
 		headless_flush();

@@ -2,8 +2,9 @@
  *
  * One database for all accounts under $XDG_DATA_HOME/natter/.  Writes
  * from event listeners (the roster cache, every EV_MESSAGE, archive
- * checkpoints) are batched in one transaction per loop pass: store_flush()
- * commits it.  Reading the history back is history.h.
+ * checkpoints) are batched in one transaction per loop pass, or while
+ * they pour in per 100 ms (store_pass_end): store_flush() commits it.
+ * Reading the history back is history.h.
  */
 #ifndef NATTER_STORE_H
 #define NATTER_STORE_H
@@ -20,6 +21,11 @@ int store_schema_version(void);
  * too, at most 20 passes.  A quiet pass after writes gives back the page
  * cache. */
 void store_flush(void);
+/* The end of a loop pass: store_flush(), unless the last commit was less
+ * than 100 ms ago (a flood, a catch-up: a commit per pass cost more than
+ * the messages' own writes); then the ms until store_flush() is due,
+ * which the caller arranges (a one-shot timer).  0 when committed. */
+int store_pass_end(void);
 
 /* Remember (or forget, fp NULL) the certificate pin of an account. */
 int store_pin_set(const char *account, const char *fp);

@@ -170,6 +170,12 @@ static int64_t next_base = -1, next_id_cache;
  * one comes first): if not, a new message needs no look for one. */
 static bool fixes_waiting;
 static unsigned pass_msgs; /* messages written in this pass */
+/* Commits at most every STORE_BATCH_MS (store_pass_end): a flood of
+ * 10,000 messages came in some 4,000 passes, and a commit each (its log
+ * header, the pages it dirtied written again) cost more than the
+ * messages' rows and index. */
+#define STORE_BATCH_MS 100
+static int64_t last_commit; /* monotonic us */
 /* Copies of a message are looked for around its time among the index
  * entries of its conversation (store_is_dup).  For a burst of new
  * messages (a catch-up, a flood) that window holds the burst itself, and
@@ -292,6 +298,7 @@ store_commit(void)
 		store_forget();
 	}
 	in_txn = false;
+	last_commit = g_get_monotonic_time();
 	pending_archive = 0;
 	deferred = 0;
 }
@@ -304,6 +311,19 @@ store_cache_size(int kib)
 
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
 	sqlite3_exec(store_db, sql, NULL, NULL, NULL);
+}
+
+int
+store_pass_end(void)
+{
+	int64_t since = (g_get_monotonic_time() - last_commit) / 1000;
+
+	if (in_txn && since < STORE_BATCH_MS) {
+		pass_msgs = 0;
+		return (int)MAX(STORE_BATCH_MS - since, 1);
+	}
+	store_flush();
+	return 0;
 }
 
 void
