@@ -281,10 +281,17 @@ jid_bare(const char *s)
 static bool
 jid_compare(const char *a, const char *b, bool full)
 {
-	struct jid *ja = jid_parse(a, NULL), *jb = jid_parse(b, NULL);
-	bool eq = ja != NULL && jb != NULL &&
-	    strcmp(full ? ja->full : ja->bare, full ? jb->full : jb->bare) == 0;
+	struct jid *ja, *jb;
+	bool eq;
 
+	/* the same text: equal if it is a JID at all (one parse, not two:
+	 * this runs for several addresses of every message) */
+	if (a != NULL && b != NULL && strcmp(a, b) == 0)
+		return jid_valid(a, NULL);
+	ja = jid_parse(a, NULL);
+	jb = jid_parse(b, NULL);
+	eq = ja != NULL && jb != NULL &&
+	    strcmp(full ? ja->full : ja->bare, full ? jb->full : jb->bare) == 0;
 	jid_free(ja);
 	jid_free(jb);
 	return eq;

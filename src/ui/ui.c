@@ -39,6 +39,8 @@ static struct {
 	bool mouse;
 	bool theme_loaded;
 	uint64_t last_draw;   /* loop_now_ms of the last redraw */
+	uint64_t burst_start; /* when redraws began to be held back; 0: not */
+	bool frame_ready;     /* the held-back redraw is due */
 	int layout;           /* the roster pane's width when last laid out */
 	unsigned frame_timer; /* a deferred redraw during a burst */
 	struct win *cmd_win; /* where the output of the running command goes */
@@ -321,15 +323,21 @@ ui_mouse(bool on)
 	ui.mouse = on;
 }
 
-/* Shortest time between two redraws while events pour in. */
+/* Shortest time between two redraws while events pour in: UI_FRAME_MS
+ * for the first UI_BURST_MS of a burst, then UI_FRAME_LONG_MS (a redraw
+ * costs about a millisecond: a minute-long flood at 33 frames a second
+ * spent more on drawing than on its messages; ten a second still show it
+ * moving).  A key is echoed at once whatever the rate. */
 #define UI_FRAME_MS 30
+#define UI_FRAME_LONG_MS 100
+#define UI_BURST_MS 500
 
 /* The deferred redraw is due: the pass hook that follows draws it. */
 static void
 ui_frame_due(void *unused)
 {
 	ui.frame_timer = 0;
-	ui.last_draw = 0;
+	ui.frame_ready = true;
 }
 
 /* The theme setting is known once the config has run: load it then. */
@@ -366,16 +374,27 @@ ui_flush(void)
 	if (ui.dirty == 0)
 		return;
 	/* during a burst (a flood, a presence storm) draw at most every
-	 * UI_FRAME_MS; a key is echoed at once */
-	if (!(ui.dirty & (UI_INPUT | UI_LAYOUT)) && loop_now_ms() - ui.last_draw < UI_FRAME_MS) {
-		if (ui.frame_timer == 0)
-			ui.frame_timer = loop_timer_add(ui.loop,
-			    UI_FRAME_MS - (loop_now_ms() - ui.last_draw), ui_frame_due, NULL);
-		return;
+	 * frame; a key is echoed at once */
+	{
+		uint64_t now = loop_now_ms();
+		uint64_t frame = ui.burst_start != 0 && now - ui.burst_start >= UI_BURST_MS
+		    ? UI_FRAME_LONG_MS : UI_FRAME_MS;
+		if (!(ui.dirty & (UI_INPUT | UI_LAYOUT)) && !ui.frame_ready &&
+		    now - ui.last_draw < frame) {
+			if (ui.burst_start == 0)
+				ui.burst_start = now;
+			if (ui.frame_timer == 0)
+				ui.frame_timer = loop_timer_add(ui.loop, frame - (now - ui.last_draw),
+				    ui_frame_due, NULL);
+			return;
+		}
+		if (!ui.frame_ready && now - ui.last_draw >= frame)
+			ui.burst_start = 0; /* nothing was held back: no burst */
+		ui.frame_ready = false;
+		loop_timer_cancel(ui.loop, ui.frame_timer);
+		ui.frame_timer = 0;
+		ui.last_draw = now;
 	}
-	loop_timer_cancel(ui.loop, ui.frame_timer);
-	ui.frame_timer = 0;
-	ui.last_draw = loop_now_ms();
 	if (ui.dirty & UI_LAYOUT)
 		draw_layout();
 	draw_screen(ui.dirty);

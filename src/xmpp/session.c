@@ -480,8 +480,13 @@ static void
 session_burst(unsigned n)
 {
 	burst_events += n;
-	if (burst_events >= SESSION_BURST_TRIM && trim_timer == 0)
-		trim_timer = loop_timer_add(main_loop, 1000, session_trim, NULL);
+	if (burst_events < SESSION_BURST_TRIM || n == 0)
+		return;
+	/* a second after the last of it, not in the middle of it: a trim
+	 * walks the whole heap, which a key would wait for */
+	if (trim_timer != 0)
+		loop_timer_cancel(main_loop, trim_timer);
+	trim_timer = loop_timer_add(main_loop, 1000, session_trim, NULL);
 }
 
 static void

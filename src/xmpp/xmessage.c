@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -136,7 +137,11 @@ xmessage_received_key(const char *from, const char *id)
 		jid_free(j);
 		return NULL;
 	}
-	key = g_strdup_printf("%zu:%s%s", strlen(j->full), j->full, id);
+	{
+		char len[24];
+		snprintf(len, sizeof len, "%zu:", strlen(j->full));
+		key = g_strconcat(len, j->full, id, NULL);
+	}
 	jid_free(j);
 	return key;
 }
@@ -267,7 +272,8 @@ xmessage_ids(xmpp_stanza_t *m, const char *by, struct event *ev)
 			ev->u.message.origin_id = g_strdup(xmpp_stanza_get_attribute(c, "id"));
 		} else if (strcmp(name, "stanza-id") == 0 && ev->u.message.stanza_id == NULL &&
 		    by != NULL && xmpp_stanza_get_attribute(c, "by") != NULL &&
-		    jid_equal(xmpp_stanza_get_attribute(c, "by"), by)) {
+		    (strcmp(xmpp_stanza_get_attribute(c, "by"), by) == 0 ||
+		     jid_equal(xmpp_stanza_get_attribute(c, "by"), by))) {
 			/* only the id our own archive (or the room) gave: anyone
 			 * else's would let a sender choose how we deduplicate */
 			ev->u.message.stanza_id = g_strdup(xmpp_stanza_get_attribute(c, "id"));
