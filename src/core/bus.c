@@ -11,52 +11,76 @@ struct bus_listener {
 	unsigned id;
 	unsigned type;
 	bus_fn fn;
-	bus_filter_fn filter; /* set instead of fn for a filter */
+	bus_filter_fn filter; /* in filters: set instead of fn */
 	void *arg;
 	bool dead;
 };
 
 static GPtrArray *listeners; /* struct bus_listener, in subscription order */
+static GPtrArray *filters;   /* the same, for filters: few, seen first */
 static unsigned next_id = 1;
 static int depth;            /* nesting of bus_emit */
 static bool need_sweep;
 
-unsigned
-bus_subscribe(unsigned type, bus_fn fn, void *arg)
+/* Add an entry to *array (created on first use) and return it. */
+static struct bus_listener *
+bus_add(GPtrArray **array, unsigned type, void *arg)
 {
 	struct bus_listener *l = g_new0(struct bus_listener, 1);
 
-	if (listeners == NULL)
-		listeners = g_ptr_array_new_with_free_func(g_free);
+	if (*array == NULL)
+		*array = g_ptr_array_new_with_free_func(g_free);
 	l->id = next_id++;
 	l->type = type;
-	l->fn = fn;
 	l->arg = arg;
-	g_ptr_array_add(listeners, l);
+	g_ptr_array_add(*array, l);
+	return l;
+}
+
+unsigned
+bus_subscribe(unsigned type, bus_fn fn, void *arg)
+{
+	struct bus_listener *l = bus_add(&listeners, type, arg);
+
+	l->fn = fn;
 	return l->id;
+}
+
+unsigned
+bus_filter(unsigned type, bus_filter_fn fn, void *arg)
+{
+	struct bus_listener *l = bus_add(&filters, type, arg);
+
+	l->filter = fn;
+	return l->id;
+}
+
+/* Remove the dead entries of array (or, with id, mark that one dead). */
+static void
+bus_mark(GPtrArray *array, unsigned id)
+{
+	for (guint i = array != NULL ? array->len : 0; i-- > 0;) {
+		struct bus_listener *l = g_ptr_array_index(array, i);
+		if (id != 0 && l->id == id)
+			l->dead = true;
+		else if (id == 0 && l->dead)
+			g_ptr_array_remove_index(array, i);
+	}
 }
 
 static void
 bus_sweep(void)
 {
-	for (guint i = listeners->len; i-- > 0;) {
-		struct bus_listener *l = g_ptr_array_index(listeners, i);
-		if (l->dead)
-			g_ptr_array_remove_index(listeners, i);
-	}
+	bus_mark(listeners, 0);
+	bus_mark(filters, 0);
 	need_sweep = false;
 }
 
 void
 bus_unsubscribe(unsigned id)
 {
-	if (listeners == NULL)
-		return;
-	for (guint i = 0; i < listeners->len; i++) {
-		struct bus_listener *l = g_ptr_array_index(listeners, i);
-		if (l->id == id)
-			l->dead = true;
-	}
+	bus_mark(listeners, id);
+	bus_mark(filters, id);
 	need_sweep = true;
 	if (depth == 0)
 		bus_sweep();
@@ -75,7 +99,7 @@ bus_emit(const struct event *ev)
 	depth++;
 	for (guint i = 0; i < len; i++) {
 		struct bus_listener *l = g_ptr_array_index(listeners, i);
-		if (l->dead || l->fn == NULL || (l->type != EV_ANY && l->type != ev->type))
+		if (l->dead || (l->type != EV_ANY && l->type != ev->type))
 			continue;
 		l->fn(ev, l->arg);
 	}
@@ -84,28 +108,18 @@ bus_emit(const struct event *ev)
 		bus_sweep();
 }
 
-unsigned
-bus_filter(unsigned type, bus_filter_fn fn, void *arg)
-{
-	unsigned id = bus_subscribe(type, NULL, arg);
-	struct bus_listener *l = g_ptr_array_index(listeners, listeners->len - 1);
-
-	l->filter = fn;
-	return id;
-}
-
 /* True when every filter of ev's type lets it through. */
 static bool
 bus_filtered(struct event *ev)
 {
 	bool pass = true;
 
-	if (listeners == NULL)
+	if (filters == NULL || filters->len == 0)
 		return true;
 	depth++;
-	for (guint i = 0, len = listeners->len; i < len && pass; i++) {
-		struct bus_listener *l = g_ptr_array_index(listeners, i);
-		if (!l->dead && l->filter != NULL && (l->type == EV_ANY || l->type == ev->type))
+	for (guint i = 0, len = filters->len; i < len && pass; i++) {
+		struct bus_listener *l = g_ptr_array_index(filters, i);
+		if (!l->dead && (l->type == EV_ANY || l->type == ev->type))
 			pass = l->filter(ev, l->arg);
 	}
 	depth--;
@@ -162,8 +176,11 @@ bus_error(const char *account, const char *command, const char *fmt, ...)
 void
 bus_reset(void)
 {
-	if (listeners != NULL && depth == 0) {
+	if (depth != 0)
+		return;
+	if (listeners != NULL)
 		g_ptr_array_free(listeners, TRUE);
-		listeners = NULL;
-	}
+	if (filters != NULL)
+		g_ptr_array_free(filters, TRUE);
+	listeners = filters = NULL;
 }

@@ -287,33 +287,36 @@ xmam_message(struct session *s, xmpp_stanza_t *m)
 	return true;
 }
 
+/* Catch up on archive (ours when own): after after_id (from its time,
+ * after_stamp, if the archive has dropped it), else from since, else its
+ * newest `newest` messages. */
+static void
+xmam_catch_up(struct session *s, const char *archive, bool own, const char *after_id,
+    int64_t after_stamp, int64_t since, unsigned newest)
+{
+	if (after_id != NULL) {
+		struct xmam_query *q = xmam_send(s, archive, own, after_id, XMAM_PAGE, 0, false);
+		q->fallback = newest;
+		q->fallback_since = after_stamp;
+	} else if (since > 0) {
+		xmam_send(s, archive, own, NULL, XMAM_PAGE, since, false);
+	} else if (newest > 0) {
+		xmam_send(s, archive, own, NULL, newest, 0, true);
+	}
+}
+
 void
 xmam_login(struct session *s)
 {
-	unsigned first = (unsigned)MAX(settings_int("mam_first"), 0);
-
-	if (s->mam_last_id != NULL) {
-		struct xmam_query *q = xmam_send(s, session_bare(s), true, s->mam_last_id, XMAM_PAGE,
-		    0, false);
-		q->fallback = first;
-		q->fallback_since = s->mam_last_stamp;
-	}
-	else if (first > 0)
-		xmam_send(s, session_bare(s), true, NULL, first, 0, true);
+	xmam_catch_up(s, session_bare(s), true, s->mam_last_id, s->mam_last_stamp, 0,
+	    (unsigned)MAX(settings_int("mam_first"), 0));
 }
 
 void
 xmam_room(struct session *s, const char *room, const char *after_id, int64_t after_stamp,
     int64_t since, unsigned newest)
 {
-	if (after_id != NULL) {
-		struct xmam_query *q = xmam_send(s, room, false, after_id, XMAM_PAGE, 0, false);
-		q->fallback = newest;
-		q->fallback_since = after_stamp;
-	} else if (since > 0)
-		xmam_send(s, room, false, NULL, XMAM_PAGE, since, false);
-	else if (newest > 0)
-		xmam_send(s, room, false, NULL, newest, 0, true);
+	xmam_catch_up(s, room, false, after_id, after_stamp, since, newest);
 }
 
 /* A request from the main thread: fetch one archive. */

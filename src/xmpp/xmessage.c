@@ -485,6 +485,24 @@ xmessage_req_free(void *p)
 	g_free(r);
 }
 
+/* The EV_MESSAGE of a chat message we sent to `to` as id (also its
+ * origin-id) with body, stamped now. */
+static struct event *
+xmessage_sent_event(struct session *s, const char *to, const char *id, const char *body)
+{
+	struct event *ev = event_new(EV_MESSAGE, s->account);
+
+	ev->u.message.out = true;
+	ev->u.message.from = g_strdup(s->bound_jid);
+	ev->u.message.to = g_strdup(to);
+	ev->u.message.type = g_strdup("chat");
+	ev->u.message.body = g_strdup(body);
+	ev->u.message.id = g_strdup(id);
+	ev->u.message.origin_id = g_strdup(id);
+	ev->u.message.stamp = session_now(s);
+	return ev;
+}
+
 /* Session thread: send a chat message with a body (a correction of
  * replace_id when that is not NULL) and report it as sent. */
 static void
@@ -513,16 +531,8 @@ xmessage_transmit(struct session *s, const char *to, const char *body, const cha
 	if (replace_id == NULL)
 		xmessage_set_last(s, to, id);
 
-	ev = event_new(EV_MESSAGE, s->account);
-	ev->u.message.out = true;
-	ev->u.message.from = g_strdup(s->bound_jid);
-	ev->u.message.to = g_strdup(to);
-	ev->u.message.type = g_strdup("chat");
-	ev->u.message.body = g_strdup(body);
-	ev->u.message.id = g_strdup(id);
+	ev = xmessage_sent_event(s, to, id, body);
 	ev->u.message.replace_id = g_strdup(replace_id);
-	ev->u.message.origin_id = g_strdup(id);
-	ev->u.message.stamp = session_now(s);
 	session_emit(s, ev);
 }
 
@@ -597,16 +607,8 @@ xmessage_do_retract(struct session *s, void *arg)
 	xmpp_send(s->conn, m);
 	xmpp_stanza_release(m);
 	if (!r->room) {
-		ev = event_new(EV_MESSAGE, s->account);
-		ev->u.message.out = true;
-		ev->u.message.from = g_strdup(s->bound_jid);
-		ev->u.message.to = g_strdup(r->to);
-		ev->u.message.type = g_strdup("chat");
-		ev->u.message.body = g_strdup("");
-		ev->u.message.id = g_strdup(id);
-		ev->u.message.origin_id = g_strdup(id);
+		ev = xmessage_sent_event(s, r->to, id, "");
 		ev->u.message.retract_id = g_strdup(r->target);
-		ev->u.message.stamp = session_now(s);
 		session_emit(s, ev);
 	}
 	g_free(id);

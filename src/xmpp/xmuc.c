@@ -226,20 +226,6 @@ xmuc_probe(struct session *s, struct xmuc_room *r)
 	xmpp_stanza_release(iq);
 }
 
-/* We are in room r: fetch what we missed from its archive, after the
- * newest id we hold, else since the newest message we saw, else its
- * newest r->history messages. */
-static void
-xmuc_catch_up(struct session *s, struct xmuc_room *r)
-{
-	if (r->mam_after != NULL)
-		xmam_room(s, r->jid, r->mam_after, r->mam_after_stamp, 0, r->history);
-	else if (r->since > 0)
-		xmam_room(s, r->jid, NULL, 0, r->since, r->history);
-	else if (r->history > 0)
-		xmam_room(s, r->jid, NULL, 0, 0, r->history);
-}
-
 void
 xmuc_rejoin(struct session *s)
 {
@@ -482,7 +468,11 @@ xmuc_presence_occupant(struct session *s, struct xmuc_room *r, xmpp_stanza_t *p,
 			if (c.created)
 				xmuc_instant(s, r);
 			else if (r->mam)
-				xmuc_catch_up(s, r);
+				/* what we missed: after the newest archive id we
+				 * hold, else since the newest message we saw, else
+				 * the newest r->history */
+				xmam_room(s, r->jid, r->mam_after, r->mam_after_stamp, r->since,
+				    r->history);
 		}
 	}
 }

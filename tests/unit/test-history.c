@@ -27,6 +27,7 @@
 #include "natter/settings.h"
 #include "natter/store.h"
 #include "store-priv.h"
+#include "tmpdir.h"
 
 #define ME "me@example.org"
 #define BOB "bob@example.org"
@@ -135,28 +136,11 @@ setup(void **state)
 	return 0;
 }
 
-/* Remove dir and the files in it. */
-static void
-rm_rf(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, name, NULL);
-		g_remove(p);
-		g_free(p);
-	}
-	if (d != NULL)
-		g_dir_close(d);
-	g_rmdir(dir);
-}
-
 static int
 teardown(void **state)
 {
 	store_close();
-	rm_rf(tmpdir);
+	tmpdir_remove(tmpdir);
 	g_free(tmpdir);
 	tmpdir = NULL;
 	bus_reset();

@@ -21,6 +21,7 @@
 #include "natter/roster.h"
 #include "natter/settings.h"
 #include "natter/store.h"
+#include "tmpdir.h"
 
 #define FP1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define FP2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -74,31 +75,11 @@ setup(void **state)
 	return 0;
 }
 
-/* Remove dir and everything below it. */
-static void
-rm_rf(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, name, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-			rm_rf(p);
-		else
-			g_remove(p);
-		g_free(p);
-	}
-	if (d != NULL)
-		g_dir_close(d);
-	g_rmdir(dir);
-}
-
 static int
 teardown(void **state)
 {
 	store_close();
-	rm_rf(tmpdir);
+	tmpdir_remove(tmpdir);
 	g_free(tmpdir);
 	tmpdir = NULL;
 	bus_reset();

@@ -23,29 +23,13 @@
 #include "natter/event.h"
 #include "theme.h"
 #include "capture.h"
+#include "tmpdir.h"
 
 /* --- helpers --- */
 
 static char *tmp;       /* a fresh directory per test that asks for one */
 static char *start_cwd; /* the directory the test started in */
 static char *srcdir;    /* the source tree (holds themes/) */
-
-/* Remove path and everything under it. */
-static void
-rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	const char *e;
-
-	while (d != NULL && (e = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(path, e, NULL);
-		rm_rf(p);
-		g_free(p);
-	}
-	if (d != NULL)
-		g_dir_close(d);
-	g_remove(path);
-}
 
 /* Write text to dir/name (dir made as needed); returns the path (g_free). */
 static char *
@@ -77,7 +61,7 @@ static int
 teardown(void **state)
 {
 	assert_int_equal(chdir(start_cwd), 0);
-	rm_rf(tmp);
+	tmpdir_remove(tmp);
 	g_free(tmp);
 	tmp = NULL;
 	capture_stop();
@@ -511,7 +495,7 @@ test_search_path(void **state)
 	found = theme_find("t");
 	assert_string_equal(found, p_src);
 	g_free(found);
-	rm_rf(dir);
+	tmpdir_remove(dir);
 	g_free(dir);
 	p_user = write_file(user, "t.theme", "main = bold\n");
 	found = theme_find("t");
