@@ -21,7 +21,8 @@ struct jid {
 };
 
 /* Parse s; returns NULL and sets *err (static text) when it is not a JID.
- * The caller frees the result with jid_free. */
+ * The caller frees the result with jid_free (one block: its strings go
+ * with it). */
 struct jid *jid_parse(const char *s, const char **err);
 void jid_free(struct jid *jid);
 

@@ -1,7 +1,8 @@
-/* cmd-chat.c - /msg, /correct and /status, and the chat state a front end
+/* cmd-chat.c - /msg, /correct, /retract and /status, and the chat state a front end
  * sends while its user types. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -14,6 +15,9 @@
 #include "natter/muc.h"
 #include "natter/xmpp.h"
 #include "cmd-families.h"
+
+/* The furthest back /retract N reaches. */
+#define CMD_RETRACT_MAX 1000
 
 static int
 cmd_msg(struct cmd_ctx *ctx, int argc, char **argv)
@@ -88,20 +92,33 @@ cmd_correct(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* /retract: take back the last message we sent in the current chat or
- * room (the store knows it, from this session or an earlier one). */
+/* /retract [N]: take back the last message we sent in the current chat
+ * or room, or the Nth last (the store knows them, from this session or an
+ * earlier one). */
 static int
 cmd_retract(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	bool room;
-	char *target;
+	char *target, *end;
+	long n = 1;
 
 	if (ctx->target == NULL)
 		return cmd_error(ctx, "no chat to retract a message in: open one with /msg JID");
+	if (argc > 0) {
+		n = strtol(argv[0], &end, 10);
+		if (*end != '\0' || end == argv[0] || n < 1 || n > CMD_RETRACT_MAX)
+			return cmd_error(ctx, "'%s' is not a count of your messages (1 is the last, "
+			    "up to %d)", argv[0], CMD_RETRACT_MAX);
+	}
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
 		return cmd_error(ctx, "not connected: nothing was retracted in %s", ctx->target);
 	room = muc_is_room(ctx->account->name, ctx->target);
-	target = history_own_last(ctx->account->name, ctx->target, room);
+	target = history_own_last(ctx->account->name, ctx->target, room, (unsigned)(n - 1));
+	if (target == NULL && n > 1)
+		return cmd_error(ctx, room
+		    ? "nothing to retract in %s: no message %ld back of yours, or the room gave it no id"
+		    : "nothing to retract in %s: you have not sent %ld messages there not retracted yet",
+		    ctx->target, n);
 	if (target == NULL)
 		return cmd_error(ctx, room
 		    ? "nothing to retract in %s: no message of yours that the room has given an id"
@@ -169,13 +186,15 @@ const struct cmd cmd_chat_table[] = {
 	  .examples = { "/correct see you at one", "/correct typo fixed" },
 	  .fn = cmd_correct },
 	{ .name = "retract",
-	  .summary = "Take back the last message you sent in this chat or room.",
+	  .args = { { "N", COMPLETE_NONE, CMD_ARG_OPTIONAL, NULL } },
+	  .summary = "Take back the last message you sent in this chat or room, or the Nth last.",
 	  .help = "Asks the other clients to remove your newest message in the current chat\n"
 	          "or room (XEP-0424 message retraction); natter shows it as retracted and\n"
 	          "forgets its text.  Clients that do not know retractions show a short\n"
 	          "note instead, and nobody can be made to forget what they have read.\n"
-	          "Each /retract takes back the newest message not yet retracted.",
-	  .examples = { "/retract" },
+	          "Each /retract takes back the newest message not yet retracted; /retract N\n"
+	          "the Nth newest of yours not yet retracted (2: the one before the last).",
+	  .examples = { "/retract", "/retract 3" },
 	  .fn = cmd_retract },
 	{ .name = "status",
 	  .args = { { "SHOW", COMPLETE_WORD, 0, show_words },

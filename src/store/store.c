@@ -160,6 +160,14 @@ static unsigned subs[7];
 static int64_t last_conv;
 static char *last_conv_account, *last_conv_jid;
 static int64_t next_base = -1, next_id_cache;
+/* ... whether that second is full (its next ids spill past max_id), and
+ * the greatest id given or in the table (-1: not asked yet) */
+static bool next_full;
+static int64_t max_id = -1;
+/* Checkpoint moves by live messages, written once per commit rather than
+ * once per message: "account\narchive" -> struct store_move. */
+static GHashTable *moves;
+static void store_moves_write(void);
 /* Whether a correction may wait for its message (found at open, set when
  * one comes first): if not, a new message needs no look for one. */
 static bool fixes_waiting;
@@ -182,7 +190,10 @@ store_forget(void)
 	g_free(last_conv_jid);
 	last_conv_account = last_conv_jid = NULL;
 	last_conv = 0;
-	next_base = -1;
+	next_base = max_id = -1;
+	next_full = false;
+	if (moves != NULL)
+		g_hash_table_remove_all(moves);
 	match_forget();
 }
 
@@ -267,6 +278,7 @@ store_write_begin(void)
 static void
 store_commit(void)
 {
+	store_moves_write();
 	if (!in_txn)
 		return;
 	if (sqlite3_exec(store_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -570,31 +582,46 @@ static int64_t
 store_next_id(int64_t stamp)
 {
 	int64_t base = store_stamp_id(stamp), id = base;
+	int64_t end = base + (1 << STORE_ID_SHIFT);
 	sqlite3_stmt *st;
 
 	/* the last message's second again: no need to ask (only this code
 	 * inserts messages; a failed commit forgets it) */
-	if (base == next_base && next_id_cache + 1 < base + (1 << STORE_ID_SHIFT))
-		return ++next_id_cache;
-	st = store_stmt("SELECT max(id) FROM message WHERE id >= ?1 AND id < ?2");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, base);
-	sqlite3_bind_int64(st, 2, base + (1 << STORE_ID_SHIFT));
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		id = sqlite3_column_int64(st, 0) + 1;
-	sqlite3_reset(st);
-	if (id < base + (1 << STORE_ID_SHIFT)) {
-		next_base = base;
-		return next_id_cache = id;
+	if (base == next_base && !next_full && next_id_cache + 1 < end) {
+		id = ++next_id_cache;
+		goto given;
 	}
-	next_base = -1;
-	st = store_stmt("SELECT max(id) FROM message");
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0) + 1;
-	sqlite3_reset(st);
+	if (base != next_base) {
+		st = store_stmt("SELECT max(id) FROM message WHERE id >= ?1 AND id < ?2");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, base);
+		sqlite3_bind_int64(st, 2, end);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			id = sqlite3_column_int64(st, 0) + 1;
+		sqlite3_reset(st);
+		next_base = base;
+		next_full = id >= end;
+		if (!next_full) {
+			next_id_cache = id;
+			goto given;
+		}
+	}
+	/* a second of more than 2^STORE_ID_SHIFT messages (a flood): the rest
+	 * go after the greatest id, asked once */
+	if (max_id < 0) {
+		st = store_stmt("SELECT max(id) FROM message");
+		if (st == NULL)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			max_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	next_full = true;
+	return ++max_id;
+given:
+	if (max_id >= 0 && id > max_id)
+		max_id = id;
 	return id;
 }
 
@@ -846,6 +873,27 @@ store_insert(const struct store_row *r)
 	g_free(before);
 }
 
+/* Where the checkpoint of account's archive is kept in memory: *id and
+ * *stamp point into our account (own archive) or a known room, or are
+ * NULL. */
+static void
+store_held(const char *account, const char *archive, const char *own, char ***id,
+    int64_t **stamp)
+{
+	struct account *acc = account_find(account);
+	struct room *room;
+
+	*id = NULL;
+	*stamp = NULL;
+	if (acc != NULL && own != NULL && strcmp(archive, own) == 0) {
+		*id = &acc->mam_last_id;
+		*stamp = &acc->mam_last_stamp;
+	} else if ((room = muc_find(account, archive)) != NULL) {
+		*id = &room->archive_last;
+		*stamp = &room->archive_stamp;
+	}
+}
+
 /* Record that account holds archive up to last_id (at last_stamp), unless
  * it holds a newer id already; our own archive's id becomes
  * acc->mam_last_id. */
@@ -857,7 +905,8 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	    "last_stamp) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account, archive) DO UPDATE SET "
 	    "last_id = excluded.last_id, last_stamp = excluded.last_stamp "
 	    "WHERE excluded.last_stamp >= archive_state.last_stamp");
-	struct account *acc;
+	char **held;
+	int64_t *held_stamp;
 
 	if (st == NULL)
 		return;
@@ -868,19 +917,87 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	sqlite3_bind_int64(st, 4, last_stamp);
 	if (store_step_done(st) != 0 || sqlite3_changes(store_db) == 0)
 		return;
-	acc = account_find(account);
-	if (acc != NULL && own != NULL && strcmp(archive, own) == 0) {
-		g_free(acc->mam_last_id);
-		acc->mam_last_id = g_strdup(last_id);
-		acc->mam_last_stamp = last_stamp;
-	} else {
-		struct room *room = muc_find(account, archive);
-		if (room != NULL) {
-			g_free(room->archive_last);
-			room->archive_last = g_strdup(last_id);
-			room->archive_stamp = last_stamp;
-		}
+	store_held(account, archive, own, &held, &held_stamp);
+	if (held != NULL) {
+		g_free(*held);
+		*held = g_strdup(last_id);
+		*held_stamp = last_stamp;
 	}
+}
+
+struct store_move {
+	char *account, *archive, *own, *last_id;
+	int64_t stamp;
+};
+
+/* Free a struct store_move (the moves table's value destructor). */
+static void
+store_move_free(gpointer p)
+{
+	struct store_move *m = p;
+
+	g_free(m->account);
+	g_free(m->archive);
+	g_free(m->own);
+	g_free(m->last_id);
+	g_free(m);
+}
+
+/* Move account's checkpoint of archive to last_id (at last_stamp) for a
+ * live message: in memory now, in the database at the commit
+ * (store_moves_write). */
+static void
+store_move(const char *account, const char *archive, const char *own, const char *last_id,
+    int64_t last_stamp)
+{
+	char *key, **held;
+	int64_t *held_stamp;
+	struct store_move *m;
+
+	store_held(account, archive, own, &held, &held_stamp);
+	if (held != NULL) {
+		if (*held != NULL && last_stamp < *held_stamp)
+			return;
+		g_free(*held);
+		*held = g_strdup(last_id);
+		*held_stamp = last_stamp;
+	}
+	key = g_strconcat(account, "\n", archive, NULL);
+
+	if (moves == NULL)
+		moves = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, store_move_free);
+	if ((m = g_hash_table_lookup(moves, key)) == NULL) {
+		m = g_new0(struct store_move, 1);
+		m->account = g_strdup(account);
+		m->archive = g_strdup(archive);
+		m->own = g_strdup(own);
+		g_hash_table_insert(moves, key, m);
+	} else {
+		g_free(key);
+		if (last_stamp < m->stamp)
+			return;
+		g_free(m->last_id);
+	}
+	m->last_id = g_strdup(last_id);
+	m->stamp = last_stamp;
+	store_write_begin();
+}
+
+/* Write the checkpoint moves noted since the last commit. */
+static void
+store_moves_write(void)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (moves == NULL || g_hash_table_size(moves) == 0)
+		return;
+	g_hash_table_iter_init(&it, moves);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct store_move *m = v;
+		store_checkpoint(m->account, m->archive, m->own, m->last_id, m->stamp);
+	}
+	g_hash_table_remove_all(moves);
 }
 
 char *
@@ -891,6 +1008,7 @@ store_archive_last(const char *account, const char *archive, int64_t *stamp)
 	char *bare = archive != NULL ? jid_bare(archive) : NULL;
 	char *id = NULL;
 
+	store_moves_write();
 	if (st != NULL && bare != NULL) {
 		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, bare, -1, SQLITE_STATIC);
@@ -930,7 +1048,7 @@ store_after_message(const struct store_row *r)
 	if (ev->u.message.source == MSG_ARCHIVE)
 		pending_archive++;
 	else if (ev->u.message.stanza_id != NULL && store_synced(ev->account, r->stanza_by))
-		store_checkpoint(ev->account, r->stanza_by, r->own, ev->u.message.stanza_id,
+		store_move(ev->account, r->stanza_by, r->own, ev->u.message.stanza_id,
 		    ev->u.message.stamp);
 }
 
@@ -1167,6 +1285,9 @@ store_close(void)
 		g_hash_table_destroy(convs);
 	convs = NULL;
 	match_free();
+	if (moves != NULL)
+		g_hash_table_destroy(moves);
+	moves = NULL;
 	if (synced != NULL)
 		g_hash_table_destroy(synced);
 	synced = NULL;

@@ -57,14 +57,55 @@ ui_chat_self_nick(const struct account *acc)
 	return g_strndup(acc->jid, at != NULL ? (gsize)(at - acc->jid) : strlen(acc->jid));
 }
 
+/* The consistent colour (XEP-0392) of name; the last name's is kept, as
+ * a busy chat or room asks for the same few names line after line. */
+static int
+ui_chat_colour(const char *name)
+{
+	static char *last;
+	static int colour;
+
+	if (last == NULL || strcmp(last, name) != 0) {
+		g_free(last);
+		last = g_strdup(name);
+		colour = text_color_xterm256(name);
+	}
+	return colour;
+}
+
+/* True when s is plain ASCII. */
+static bool
+ui_chat_ascii(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	}
+	return true;
+}
+
 /* True when body mentions nick as a word, ignoring case. */
 static bool
 ui_chat_mentions(const char *body, const char *nick)
 {
-	/* casefolded, so that "Alice" and "alice" both mention alice */
-	char *b = g_utf8_casefold(body, -1), *k = g_utf8_casefold(nick, -1);
-	size_t n = strlen(k);
+	char *b, *k;
+	size_t n;
 	bool found = false;
+
+	if (ui_chat_ascii(body) && ui_chat_ascii(nick)) {
+		/* the common case, without copies: ASCII folds to ASCII */
+		n = strlen(nick);
+		for (const char *p = body; n > 0 && *p != '\0'; p++) {
+			if (g_ascii_strncasecmp(p, nick, n) == 0 &&
+			    (p == body || !g_ascii_isalnum(p[-1])) && !g_ascii_isalnum(p[n]))
+				return true;
+		}
+		return false;
+	}
+	/* casefolded, so that "Alice" and "alice" both mention alice */
+	b = g_utf8_casefold(body, -1);
+	k = g_utf8_casefold(nick, -1);
+	n = strlen(k);
 
 	for (const char *p = b; n > 0 && !found && (p = strstr(p, k)) != NULL; p += n) {
 		bool start = p == b || !g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(p)));
@@ -268,7 +309,7 @@ ui_chat_room_message(const struct event *ev)
 		goto done;
 	}
 	if (settings_bool("nick_colors") && !out)
-		l->nick_colour = text_color_xterm256(nick);
+		l->nick_colour = ui_chat_colour(nick);
 	if (!ours && r != NULL && r->nick != NULL && ui_chat_mentions(text, r->nick)) {
 		l->flags |= LINE_HIGHLIGHT;
 		mention = true;
@@ -557,7 +598,7 @@ ui_chat_on_message(const struct event *ev)
 		l = w->detached ? NULL : win_add(w, kind, ev->u.message.stamp, nick, text,
 		    ev->u.message.id);
 	if (l != NULL && settings_bool("nick_colors") && !out)
-		l->nick_colour = text_color_xterm256(occupant != NULL ? occupant : key);
+		l->nick_colour = ui_chat_colour(occupant != NULL ? occupant : key);
 	if (!out && (l != NULL || !ordered)) {
 		g_free(w->chatstate);
 		w->chatstate = NULL;

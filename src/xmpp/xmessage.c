@@ -137,13 +137,33 @@ xmessage_received_key(const char *from, const char *id)
 		jid_free(j);
 		return NULL;
 	}
-	{
-		char len[24];
-		snprintf(len, sizeof len, "%zu:", strlen(j->full));
-		key = g_strconcat(len, j->full, id, NULL);
-	}
+	key = g_strdup_printf("%zu:%s%s", strlen(j->full), j->full, id);
 	jid_free(j);
 	return key;
+}
+
+/* Add key (taken) to a set of the RECEIVED_REMEMBERED newest keys, made
+ * on first use (the queue owns the keys, the set shares them): false, and
+ * key freed, when the set holds it already. */
+static bool
+xmessage_recent_add(GHashTable **set, GQueue **order, char *key)
+{
+	if (*set == NULL) {
+		*set = g_hash_table_new(g_str_hash, g_str_equal);
+		*order = g_queue_new();
+	}
+	if (g_hash_table_contains(*set, key)) {
+		g_free(key);
+		return false;
+	}
+	g_hash_table_add(*set, key);
+	g_queue_push_tail(*order, key);
+	while (g_queue_get_length(*order) > RECEIVED_REMEMBERED) {
+		char *old = g_queue_pop_head(*order);
+		g_hash_table_remove(*set, old);
+		g_free(old);
+	}
+	return true;
 }
 
 void
@@ -151,23 +171,8 @@ xmessage_seen(struct session *s, const char *from, const char *id)
 {
 	char *key = xmessage_received_key(from, id);
 
-	if (key == NULL)
-		return;
-	if (s->received == NULL) {
-		s->received = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		s->received_order = g_queue_new();
-	}
-	if (g_hash_table_contains(s->received, key)) {
-		g_free(key);
-		return;
-	}
-	g_hash_table_add(s->received, key);
-	g_queue_push_tail(s->received_order, g_strdup(key));
-	while (g_queue_get_length(s->received_order) > RECEIVED_REMEMBERED) {
-		char *old = g_queue_pop_head(s->received_order);
-		g_hash_table_remove(s->received, old);
-		g_free(old);
-	}
+	if (key != NULL)
+		xmessage_recent_add(&s->received, &s->received_order, key);
 }
 
 bool
@@ -374,23 +379,11 @@ xmessage_emit_once(struct session *s, struct event *ev)
 		return true;
 	}
 	key = g_strdup_printf("%s %s", ev->u.message.stanza_by, ev->u.message.stanza_id);
-	if (s->archived == NULL) {
-		s->archived = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		s->archived_order = g_queue_new();
-	}
-	if (g_hash_table_contains(s->archived, key)) {
+	if (!xmessage_recent_add(&s->archived, &s->archived_order, key)) {
 		log_msg(s->account, "message %s from %s already reported", ev->u.message.stanza_id,
 		    ev->u.message.from);
-		g_free(key);
 		event_free(ev);
 		return false;
-	}
-	g_hash_table_add(s->archived, key);
-	g_queue_push_tail(s->archived_order, g_strdup(key));
-	while (g_queue_get_length(s->archived_order) > RECEIVED_REMEMBERED) {
-		char *old = g_queue_pop_head(s->archived_order);
-		g_hash_table_remove(s->archived, old);
-		g_free(old);
 	}
 	session_emit(s, ev);
 	return true;

@@ -103,22 +103,35 @@ def test_retract_our_own(ctx):
     n = _login(ctx, ajid, apw)
     bob = ctx.peer(bjid, bpw)
     m = n.mark()
-    n.cmd("/msg %s first" % bjid)
-    n.cmd("/msg %s wrong chat, sorry" % bjid)
-    sent = n.wait("message", since=m, dir="out", body="wrong chat, sorry")
-    bob.wait_message(body="wrong chat, sorry")
+    sent = {}
+    for body in ("first", "wrong chat, sorry", "third"):
+        n.cmd("/msg %s %s" % (bjid, body))
+        sent[body] = n.wait("message", since=m, dir="out", body=body)
+        bob.wait_message(body=body)
+    # /retract 2: the one before the last
     m = n.mark()
-    n.cmd("/retract")
+    n.cmd("/retract 2")
     got = bob.wait_message(lambda s: s.get("retract"))
-    assert got["retract"] == sent["origin_id"], got
+    assert got["retract"] == sent["wrong chat, sorry"]["origin_id"], got
     ev = n.wait("retract", since=m)
-    assert ev["dir"] == "out" and ev["retracts"] == sent["id"], ev
-    # the next /retract takes the one before it
+    assert ev["dir"] == "out" and ev["retracts"] == sent["wrong chat, sorry"]["id"], ev
+    # without N: the newest not retracted
     n.cmd("/retract")
-    got = bob.wait_message(lambda s: s.get("retract") and s["retract"] != sent["origin_id"])
-    n.wait("retract", since=m, where=lambda e: e["retracts"] != sent["id"])
+    got = bob.wait_message(lambda s: s.get("retract") == sent["third"]["origin_id"])
+    n.wait("retract", since=m, where=lambda e: e["retracts"] == sent["third"]["id"])
+    # counts skip the retracted: only "first" is left, so 2 is too far
+    m = n.mark()
+    for bad in ("2", "x", "0", "-1"):
+        n.cmd("/retract %s" % bad)
+    errs = [n.wait("error", since=m, command="retract")["message"] for _ in range(4)]
+    assert "not sent 2 messages" in errs[0], errs
+    assert all("is not a count" in e for e in errs[1:]), errs
+    assert not n.events("retract", since=m)
+    n.cmd("/retract")
+    got = bob.wait_message(lambda s: s.get("retract") == sent["first"]["origin_id"])
+    n.wait("retract", since=m, where=lambda e: e["retracts"] == sent["first"]["id"])
     hist = _history(n, bjid)
-    assert all(e.get("retracted") for e in hist), hist
+    assert len(hist) == 3 and all(e.get("retracted") for e in hist), hist
     m = n.mark()
     n.cmd("/retract")
     err = n.wait("error", since=m, command="retract")

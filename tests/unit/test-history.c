@@ -895,6 +895,11 @@ test_archive_checkpoint(void **state)
 	EMIT(.from = BOB "/phone", .to = ME, .body = "live", .sid = "A4", .sby = ME,
 	    .stamp = T0 + 3);
 	assert_string_equal(acc->mam_last_id, "A4");
+	/* in memory at once, in the database with the commit */
+	store_flush();
+	id = q_text("SELECT last_id FROM archive_state WHERE archive = '" ME "'");
+	assert_string_equal(id, "A4");
+	g_free(id);
 	/* a room's archive has its own checkpoint */
 	EMIT(.from = ROOM "/x", .to = ME, .type = "groupchat", .body = "r", .sid = "R1",
 	    .sby = ROOM, .src = MSG_ARCHIVE);

@@ -170,6 +170,8 @@ test_ipv6_invalid(void **state)
 	JID_BAD("a@[");
 	JID_BAD("a@[1:2:3:4:5:6:7:8:9]");
 	JID_BAD("a@[192.0.2.1]");
+	/* longer than any address: refused without being copied anywhere */
+	JID_BAD("a@[0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000]");
 	JID_BAD("a@[::1]]");
 	/* unbracketed: ':' is not a host name character */
 	JID_BAD("a@::1");
