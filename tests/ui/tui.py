@@ -201,13 +201,25 @@ class Tui:
         self.tmux("set-buffer", "-b", buf, "--", text)
         self.tmux("paste-buffer", "-p", "-d", "-b", buf, "-t", self.target)
 
+    def _settled(self, *args):
+        """capture-pane until two captures in a row agree (at most five):
+        one redraw of a large screen is several writes to the terminal,
+        and a capture between two of them shows half a frame."""
+        last = self.tmux("capture-pane", "-p", *args, "-t", self.target)
+        for _ in range(4):
+            now = self.tmux("capture-pane", "-p", *args, "-t", self.target)
+            if now == last:
+                break
+            last = now
+        return last
+
     def screen(self):
         """The visible screen as text (trailing spaces trimmed)."""
-        return self.tmux("capture-pane", "-p", "-t", self.target)
+        return self._settled()
 
     def screen_ansi(self):
         """The visible screen with colours and attributes as SGR escapes."""
-        return self.tmux("capture-pane", "-p", "-e", "-t", self.target)
+        return self._settled("-e")
 
     def rows(self):
         """The screen as exactly `height` rows."""
