@@ -33,6 +33,7 @@ enum cmd_complete {
 	COMPLETE_THEME,   /* theme names (the UI supplies them) */
 	COMPLETE_FILTER,  /* named console filters and "off" */
 	COMPLETE_TEMPLATE, /* /xml template names */
+	COMPLETE_OCCUPANT, /* nicks in the current room (the UI supplies them) */
 	COMPLETE_KIND_COUNT
 };
 

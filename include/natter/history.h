@@ -56,12 +56,13 @@ GPtrArray *history_last(const char *account, const char *conv, unsigned n);
 /* The n messages of conv just older than the one with rowid, oldest
  * first (empty at the beginning). */
 GPtrArray *history_before(const char *account, const char *conv, int64_t rowid, unsigned n);
-/* The id a retraction (XEP-0424) of our newest message in conv not
- * retracted yet names, or of the one `back` messages of ours before it
- * (its origin-id, else its id; in a room, the stanza-id the room gave
- * it), to free; NULL when there is no such message or, in a room, it has
- * no id from the room. */
-char *history_own_last(const char *account, const char *conv, bool room, unsigned back);
+/* The id a retraction (XEP-0424) of the newest message in conv not
+ * retracted yet names, or of the one `back` before it: among ours (nick
+ * NULL), else among those of the room occupant nick; its origin-id, else
+ * its id, or in a room the stanza-id the room gave it.  To free; NULL when
+ * there is no such message or, in a room, it has no id from the room. */
+char *history_retractable(const char *account, const char *conv, bool room, const char *nick,
+    unsigned back);
 /* The message rowid and up to n - 1 newer ones of its conversation,
  * oldest first: opening a conversation at a search hit. */
 GPtrArray *history_from(int64_t rowid, unsigned n);

@@ -39,6 +39,11 @@ int xmessage_correct(struct account *acc, const char *to, const char *body, char
 /* Retract (XEP-0424) our message target (its origin-id in a chat, the
  * room's stanza-id of it in a room) to `to`; -1 when the request is bad. */
 int xmessage_retract(struct account *acc, const char *to, bool room, const char *target);
+/* As a moderator of room, ask it to retract an occupant's message (its
+ * stanza-id from the room), with reason (may be NULL) (XEP-0425); a
+ * refusal comes as an EV_ERROR for command "moderate", success as the
+ * room's retraction.  -1 when the request is bad or acc is offline. */
+int xmoderate(struct account *acc, const char *room, const char *stanza_id, const char *reason);
 /* Send a standalone chat state (XEP-0085): active, composing, paused,
  * inactive or gone.  -1 for another state, a bad JID, or offline. */
 int xmessage_chatstate(struct account *acc, const char *to, const char *state);

@@ -206,7 +206,8 @@ VirtualHost {lua_str(self.host)}
     ssl = {ssl}
 
 Component {lua_str(self.muc_host)} "muc"
-    modules_enabled = {{ "muc_mam" }}
+    -- muc_moderation: XEP-0425, from Debian's prosody-modules
+    modules_enabled = {{ "muc_mam"; "muc_moderation" }}
     ssl = {ssl}
 """
         with open(self.config_file, "w") as f:

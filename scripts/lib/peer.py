@@ -659,6 +659,24 @@ class Peer:
             m.send()
         run_sync(send)
 
+    def set_role(self, room, nick, role):
+        """Give occupant nick a role (moderator, participant, visitor); we
+        must be allowed to."""
+        res = self.iq("<iq type='set' to=%s><query xmlns='%s'>"
+                      "<item nick=%s role=%s/></query></iq>"
+                      % (quoteattr(room), MUC_ADMIN_NS, quoteattr(nick), quoteattr(role)))
+        if res is None or res.get("type") != "result":
+            raise PeerError("role %s for %s refused" % (role, nick))
+
+    def moderate(self, room, stanza_id, reason=None):
+        """Ask room to retract message stanza_id (XEP-0425 0.2, as
+        Prosody's mod_muc_moderation takes it); returns the reply."""
+        r = "<reason>%s</reason>" % escape(reason) if reason else ""
+        return self.iq("<iq type='set' to=%s><apply-to xmlns='urn:xmpp:fasten:0' id=%s>"
+                       "<moderate xmlns='urn:xmpp:message-moderate:0'>"
+                       "<retract xmlns='urn:xmpp:message-retract:0'/>%s</moderate>"
+                       "</apply-to></iq>" % (quoteattr(room), quoteattr(stanza_id), r))
+
     def kick(self, room, nick, reason=None):
         """Ask the room to kick nick (we must be a moderator)."""
         r = "<reason>%s</reason>" % reason if reason else ""

@@ -113,7 +113,7 @@ cmd_retract(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
 		return cmd_error(ctx, "not connected: nothing was retracted in %s", ctx->target);
 	room = muc_is_room(ctx->account->name, ctx->target);
-	target = history_own_last(ctx->account->name, ctx->target, room, (unsigned)(n - 1));
+	target = history_retractable(ctx->account->name, ctx->target, room, NULL, (unsigned)(n - 1));
 	if (target == NULL && n > 1)
 		return cmd_error(ctx, room
 		    ? "nothing to retract in %s: no message %ld back of yours, or the room gave it no id"

@@ -1,6 +1,8 @@
-/* cmd-muc.c - group chat commands: /join, /leave, /topic and /nick. */
+/* cmd-muc.c - group chat commands: /join, /leave, /topic, /nick and
+ * /moderate. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -8,11 +10,15 @@
 #include "natter/account.h"
 #include "natter/bus.h"
 #include "natter/cmd.h"
+#include "natter/history.h"
 #include "natter/jid.h"
 #include "natter/muc.h"
 #include "natter/store.h"
 #include "natter/xmpp.h"
 #include "cmd-families.h"
+
+/* The furthest back /moderate NICK N reaches. */
+#define CMD_MODERATE_MAX 1000
 
 /* Our nick in a new room of acc: the account's nick, else its localpart. */
 static char *
@@ -184,6 +190,50 @@ cmd_nick(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* /moderate NICK [N] [REASON]: as a moderator, have the room retract
+ * (XEP-0425) NICK's newest message not retracted yet, or the Nth newest. */
+static int
+cmd_moderate(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct room *r = cmd_muc_room(ctx, NULL);
+	const char *reason = argc > 1 ? argv[1] : NULL;
+	long n = 1;
+	char *target;
+
+	if (r == NULL)
+		return -1;
+	if (reason != NULL && g_ascii_isdigit(reason[0])) {
+		/* a leading count, then the reason */
+		char *end;
+		n = strtol(reason, &end, 10);
+		if (*end != '\0' && *end != ' ')
+			n = 1;
+		else if (n < 1 || n > CMD_MODERATE_MAX)
+			return cmd_error(ctx, "%ld is not a count of %s's messages (1 is the last, up "
+			    "to %d)", n, argv[0], CMD_MODERATE_MAX);
+		else
+			for (reason = end; *reason == ' '; reason++)
+				;
+		if (*reason == '\0')
+			reason = NULL;
+	}
+	if (ctx->account->state != ACC_ONLINE || !r->joined)
+		return cmd_error(ctx, "not in %s yet: nothing was retracted", r->jid);
+	target = history_retractable(ctx->account->name, r->jid, true, argv[0], (unsigned)(n - 1));
+	if (target == NULL && n > 1)
+		return cmd_error(ctx, "nothing to retract in %s: %s has not sent %ld messages not "
+		    "retracted yet, with ids from the room", r->jid, argv[0], n);
+	if (target == NULL)
+		return cmd_error(ctx, "nothing to retract in %s: no message from %s with an id from "
+		    "the room", r->jid, argv[0]);
+	if (xmoderate(ctx->account, r->jid, target, reason) != 0) {
+		g_free(target);
+		return cmd_error(ctx, "the retraction in %s was not asked for", r->jid);
+	}
+	g_free(target);
+	return 0;
+}
+
 const struct cmd cmd_muc_table[] = {
 	{ .name = "join",
 	  .args = { { "ROOM[/NICK]", COMPLETE_ROOM, 0, NULL },
@@ -218,5 +268,17 @@ const struct cmd cmd_muc_table[] = {
 	          "keep the old one.",
 	  .examples = { "/nick alice_away" },
 	  .fn = cmd_nick },
+	{ .name = "moderate",
+	  .args = { { "NICK", COMPLETE_OCCUPANT, 0, NULL },
+	            { "[N] [REASON]", COMPLETE_NONE, CMD_ARG_OPTIONAL | CMD_ARG_REST, NULL } },
+	  .summary = "As a room moderator, retract NICK's last message, or the Nth last.",
+	  .help = "Asks the current room to retract a message of the occupant NICK for\n"
+	          "everyone (XEP-0425 message moderation): NICK's newest message not yet\n"
+	          "retracted, or with N the Nth newest.  Everyone in the room, you\n"
+	          "included, then sees it as retracted, with REASON when one is given.  The\n"
+	          "room refuses unless you are a moderator there; the refusal is reported.\n"
+	          "Quote a nick that has spaces: /moderate \"night owl\".",
+	  .examples = { "/moderate spambot", "/moderate troll 2 off topic" },
+	  .fn = cmd_moderate },
 	{ .name = NULL }
 };

@@ -274,18 +274,21 @@ history_before(const char *account, const char *conv, int64_t rowid, unsigned n)
 }
 
 char *
-history_own_last(const char *account, const char *conv, bool room, unsigned back)
+history_retractable(const char *account, const char *conv, bool room, const char *nick,
+    unsigned back)
 {
 	int64_t id = history_conv(account, conv);
 	sqlite3_stmt *st = id != 0 ? store_stmt("SELECT coalesce(origin_id, msg_id), stanza_id, "
-	    "stanza_by FROM message WHERE conv = ?1 AND dir = 1 AND replaces IS NULL "
-	    "AND retracted = 0 ORDER BY id DESC LIMIT 1 OFFSET ?2") : NULL;
+	    "stanza_by FROM message WHERE conv = ?1 AND dir = ?3 AND (?4 IS NULL OR nick = ?4) "
+	    "AND replaces IS NULL AND retracted = 0 ORDER BY id DESC LIMIT 1 OFFSET ?2") : NULL;
 	char *found = NULL;
 
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, back);
+	sqlite3_bind_int(st, 3, nick == NULL ? 1 : 0);
+	sqlite3_bind_text(st, 4, nick, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		/* in a room, the id the room gave it (XEP-0424) */
 		if (!room)

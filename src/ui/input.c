@@ -336,6 +336,23 @@ done:
 	return out;
 }
 
+void
+input_complete_occupants(const char *prefix, GPtrArray *out)
+{
+	struct win *w = win_current();
+	GPtrArray *nicks;
+
+	if (w->kind != WIN_ROOM)
+		return;
+	nicks = input_complete_nicks(w, "", 1);
+	for (guint i = 0; i < nicks->len; i++) {
+		const char *nick = g_ptr_array_index(nicks, i);
+		if (g_str_has_prefix(nick, prefix))
+			g_ptr_array_add(out, g_strdup(nick));
+	}
+	g_ptr_array_unref(nicks);
+}
+
 /* Complete the word before the cursor: in a room a plain line completes
  * nicks, anything else from the command table. */
 static char **

@@ -407,6 +407,7 @@ ui_register_commands(void)
 	cmd_register_family(ui_cmd_table);
 	cmd_register_family(theme_cmd_table);
 	cmd_complete_source(COMPLETE_THEME, theme_complete);
+	cmd_complete_source(COMPLETE_OCCUPANT, input_complete_occupants);
 }
 
 int

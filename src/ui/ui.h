@@ -285,6 +285,9 @@ void input_window_changed(struct win *from, struct win *to);
 void input_set_line(const char *text);
 /* Free a window's saved readline history (not the current window's). */
 void input_history_free(struct win *w);
+/* Add to out (g_free) the nicks of the current room window's occupants,
+ * ours left out, that start with prefix: /moderate's completion. */
+void input_complete_occupants(const char *prefix, GPtrArray *out);
 
 /* ui-cmd.c */
 extern const struct cmd ui_cmd_table[];

@@ -286,6 +286,20 @@ void xmuc_rejoin(struct session *s);
 bool xmuc_is_room(struct session *s, const char *bare);
 /* Our nick in room (bare JID), or NULL when we are not in it. */
 const char *xmuc_own_nick(struct session *s, const char *room);
+/* The message moderation (XEP-0425) a room offers, per its disco#info. */
+enum xmuc_moderation {
+	XMUC_MOD_NOT_IN = -1, /* not a room we are in */
+	XMUC_MOD_NONE,
+	XMUC_MOD_0,           /* urn:xmpp:message-moderate:0, in a fastening */
+	XMUC_MOD_1            /* urn:xmpp:message-moderate:1 */
+};
+enum xmuc_moderation xmuc_moderation(struct session *s, const char *room);
+/* Emit an EV_ERROR for command about room (jid) with condition and
+ * message (both taken; condition may be NULL). */
+void xmuc_error(struct session *s, const char *command, const char *room, char *condition,
+    char *message);
+/* Emit the EV_ERROR for command about a room we are not in. */
+void xmuc_not_in(struct session *s, const char *command, const char *room);
 /* Handle a presence from a room or its occupants; false when p is not
  * about one of our rooms. */
 bool xmuc_presence(struct session *s, xmpp_stanza_t *p);

@@ -306,13 +306,14 @@ xmessage_retract_id(xmpp_stanza_t *m, bool *moderated)
 		return xmpp_stanza_get_attribute(r, "id");
 	}
 	/* the earlier form, still sent: <apply-to id=...><retract/></apply-to>,
-	 * or <apply-to><moderate><retract/></moderate></apply-to> */
+	 * or from the room <apply-to><moderated><retract/></moderated></apply-to>
+	 * (XEP-0425 0.2; <moderate> is the moderator's request to the room) */
 	a = xmpp_stanza_get_child_by_name_and_ns(m, "apply-to", NS_FASTEN);
 	if (a == NULL)
 		return NULL;
 	if (xmpp_stanza_get_child_by_name_and_ns(a, "retract", NS_RETRACT_0) != NULL)
 		return xmpp_stanza_get_attribute(a, "id");
-	r = xmpp_stanza_get_child_by_name_and_ns(a, "moderate", NS_MODERATE_0);
+	r = xmpp_stanza_get_child_by_name_and_ns(a, "moderated", NS_MODERATE_0);
 	if (r != NULL && xmpp_stanza_get_child_by_name_and_ns(r, "retract", NS_RETRACT_0) != NULL) {
 		*moderated = true;
 		return xmpp_stanza_get_attribute(a, "id");

@@ -34,6 +34,8 @@
 #define NS_CORRECT "urn:xmpp:message-correct:0"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_MAM "urn:xmpp:mam:2"
+#define NS_MODERATE "urn:xmpp:message-moderate:1"
+#define NS_MODERATE_0 "urn:xmpp:message-moderate:0"
 
 /* WANTED: to be joined once our initial presence is out (joining before
  * it would make the server's presence broadcast a second join); PROBING:
@@ -53,6 +55,7 @@ struct xmuc_room {
 	int64_t mam_after_stamp; /* its time */
 	bool mam;        /* the room keeps an archive (XEP-0313): history comes
 	                  * from it, not from the join */
+	enum xmuc_moderation moderation; /* the XEP-0425 it offers */
 };
 
 static void
@@ -200,13 +203,20 @@ xmuc_probe_done(struct session *s, xmpp_stanza_t *reply, void *arg)
 	if (r == NULL || r->state != XMUC_PROBING)
 		return;
 	r->mam = false;
+	r->moderation = XMUC_MOD_NONE;
 	q = reply != NULL && g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0
 	    ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_INFO) : NULL;
 	for (xmpp_stanza_t *f = q != NULL ? xmpp_stanza_get_children(q) : NULL; f != NULL;
 	     f = xmpp_stanza_get_next(f)) {
-		if (g_strcmp0(xmpp_stanza_get_name(f), "feature") == 0 &&
-		    g_strcmp0(xmpp_stanza_get_attribute(f, "var"), NS_MAM) == 0)
+		const char *var = xmpp_stanza_get_attribute(f, "var");
+		if (g_strcmp0(xmpp_stanza_get_name(f), "feature") != 0 || var == NULL)
+			continue;
+		if (strcmp(var, NS_MAM) == 0)
 			r->mam = true;
+		else if (strcmp(var, NS_MODERATE) == 0)
+			r->moderation = XMUC_MOD_1;
+		else if (strcmp(var, NS_MODERATE_0) == 0 && r->moderation == XMUC_MOD_NONE)
+			r->moderation = XMUC_MOD_0;
 	}
 	r->state = XMUC_JOINING;
 	xmuc_send_presence(s, r, true);
@@ -250,8 +260,15 @@ xmuc_own_nick(struct session *s, const char *room)
 	return r != NULL ? r->nick : NULL;
 }
 
-/* Emit an EV_ERROR for command about room (jid), with its condition. */
-static void
+enum xmuc_moderation
+xmuc_moderation(struct session *s, const char *room)
+{
+	struct xmuc_room *r = xmuc_find(s, room);
+
+	return r != NULL && r->state == XMUC_JOINED ? r->moderation : XMUC_MOD_NOT_IN;
+}
+
+void
 xmuc_error(struct session *s, const char *command, const char *room, char *condition,
     char *message)
 {
@@ -766,8 +783,7 @@ xmuc_transmit(struct session *s, struct xmuc_room *r, const char *body, const ch
 	}
 }
 
-/* Session thread: report that room is not one we are in. */
-static void
+void
 xmuc_not_in(struct session *s, const char *command, const char *room)
 {
 	xmuc_error(s, command, room, NULL, g_strdup_printf("you are not in %s: /join %s first",

@@ -178,6 +178,64 @@ def test_room_retractions(ctx):
     assert hist.get("") and "room oops" not in hist and "mine to take back" not in hist, hist
 
 
+def test_room_moderation(ctx):
+    """/moderate asks the room (Prosody's mod_muc_moderation, XEP-0425)
+    to retract an occupant's message; refused until we are a moderator;
+    a moderation by another moderator applies here too."""
+    ajid, apw = ctx.new_account("alice")
+    bjid, bpw = ctx.new_account("bob")
+    cjid, cpw = ctx.new_account("carol")
+    bob = ctx.peer(bjid, bpw)
+    carol = ctx.peer(cjid, cpw)
+    room = "moderated-%s@%s" % (secrets.token_hex(3), ctx.server.muc_host)
+    bob.join_room(room, "bobby")
+    carol.join_room(room, "carol")
+    n = _login(ctx, ajid, apw)
+    m = n.mark()
+    n.cmd("/join %s/alice" % room)
+    n.wait("joined", since=m, room=room, fail_on=["left"])
+    n.cmd("/win %s" % room)
+    sids = {}
+    for body in ("spam one", "spam two", "fine words"):
+        carol.send_groupchat(room, body)
+        sids[body] = n.wait("message", since=m, body=body)["stanza_id"]
+        assert sids[body], body
+
+    # a participant may not: the room's refusal is reported, nothing changes
+    m = n.mark()
+    n.cmd("/moderate carol")
+    err = n.wait("error", since=m, command="moderate")
+    assert "did not retract" in err["message"] and err.get("condition") == "forbidden", err
+    assert not n.events("retract", since=m)
+
+    # a moderator may: /moderate carol 2 takes "spam two" (the one before
+    # her last), and everyone sees the room's retraction with the reason
+    bob.set_role(room, "alice", "moderator")
+    m = n.mark()
+    n.cmd("/moderate carol 2 advertising")
+    ev = n.wait("retract", since=m)
+    assert ev["from"] == room and ev["moderated"] and ev["retract_id"] == sids["spam two"], ev
+    got = bob.wait_stanza(lambda st: "urn:xmpp:message-moderate" in st["xml"]
+                          and sids["spam two"] in st["xml"])
+    assert "advertising" in got["xml"] and room + "/alice" in got["xml"], got["xml"]
+
+    # bad counts and unknown authors are refused here, before the room
+    m = n.mark()
+    n.cmd("/moderate carol 9")
+    n.cmd("/moderate nobody")
+    errs = [n.wait("error", since=m, command="moderate")["message"] for _ in range(2)]
+    assert "has not sent 9 messages" in errs[0] and "no message from nobody" in errs[1], errs
+    assert not n.events("retract", since=m)
+
+    # another moderator's retraction applies here as well
+    reply = bob.moderate(room, sids["spam one"], "spam")
+    assert reply is not None and reply.get("type") == "result", reply
+    ev = n.wait("retract", since=m)
+    assert ev["moderated"] and ev["retract_id"] == sids["spam one"], ev
+    hist = [(e["body"], bool(e.get("retracted"))) for e in _history(n, room)]
+    assert hist == [("", True), ("", True), ("fine words", False)], hist
+
+
 def test_retraction_from_the_archive(ctx):
     ajid, apw, bjid, bpw = _pair(ctx)
     data = ctx.mkdtemp()

@@ -339,6 +339,16 @@ def test_retractions(ctx):
     t.wait_for("<ally> (message retracted)")
     t.stable(0.2)
     assert "wrong room" not in t.main_text(), t.show()
+    # as a moderator we take back the peer's: Tab completes its nick
+    bob.set_role(room, "ally", "moderator")
+    bob.send_groupchat(room, "buy cheap watches")
+    t.wait_for("<bobby> buy cheap watches")
+    t.keys("/moderate bo", "Tab")
+    t.wait_row(-1, lambda r: "/moderate bobby" in r, desc="the nick completed")
+    t.keys(" spam", "Enter")
+    t.wait_gone("buy cheap watches")
+    t.stable(0.2)
+    assert t.main_text().count("<bobby> (message retracted)") == 2, t.show()
     t.quit()
 
 

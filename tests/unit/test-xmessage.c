@@ -1,5 +1,6 @@
-/* test-xmessage.c - the decisions of chat states, receipts and corrections
- * (src/xmpp/xmessage.c, xreceipt.c, xroster.c), with no network. */
+/* test-xmessage.c - the decisions of chat states, receipts, corrections
+ * and retractions (src/xmpp/xmessage.c, xreceipt.c, xroster.c), with no
+ * network. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -119,6 +120,53 @@ test_received_ids_bounded(void **state)
 	xmessage_free(&s);
 }
 
+/* The id a retraction names, in each wire form, and whether a room's
+ * moderator made it; a moderator's request (<moderate>) is no retraction. */
+static void
+test_retraction_forms(void **state)
+{
+	static const struct {
+		const char *xml, *id;
+		bool moderated;
+	} cases[] = {
+		{ "<message><retract xmlns='urn:xmpp:message-retract:1' id='m1'/></message>", "m1",
+		  false },
+		{ "<message><retract xmlns='urn:xmpp:message-retract:1' id='m2'><moderated "
+		  "xmlns='urn:xmpp:message-moderate:1' by='r@muc/mod'/></retract></message>", "m2",
+		  true },
+		{ "<message><apply-to xmlns='urn:xmpp:fasten:0' id='m3'><retract "
+		  "xmlns='urn:xmpp:message-retract:0'/></apply-to></message>", "m3", false },
+		/* XEP-0425 0.2, as Prosody's mod_muc_moderation announces it */
+		{ "<message><apply-to xmlns='urn:xmpp:fasten:0' id='m4'><moderated "
+		  "xmlns='urn:xmpp:message-moderate:0' by='r@muc/mod'><retract "
+		  "xmlns='urn:xmpp:message-retract:0'/><reason>spam</reason></moderated>"
+		  "</apply-to></message>", "m4", true },
+		{ "<message><apply-to xmlns='urn:xmpp:fasten:0' id='m5'><moderate "
+		  "xmlns='urn:xmpp:message-moderate:0'><retract xmlns='urn:xmpp:message-retract:0'/>"
+		  "</moderate></apply-to></message>", NULL, false },
+		{ "<message><retract xmlns='urn:xmpp:message-retract:9' id='m6'/></message>", NULL,
+		  false },
+		{ "<message><body>hi</body></message>", NULL, false },
+	};
+	xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		xmpp_stanza_t *m = xmpp_stanza_new_from_string(ctx, cases[i].xml);
+		bool moderated = !cases[i].moderated;
+		const char *id;
+
+		assert_non_null(m);
+		id = xmessage_retract_id(m, &moderated);
+		if (cases[i].id == NULL)
+			assert_null(id);
+		else
+			assert_string_equal(id, cases[i].id);
+		assert_int_equal(moderated, cases[i].moderated);
+		xmpp_stanza_release(m);
+	}
+	xmpp_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -129,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_receipt_answer_policy),
 		cmocka_unit_test(test_received_ids_per_full_jid),
 		cmocka_unit_test(test_received_ids_bounded),
+		cmocka_unit_test(test_retraction_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
