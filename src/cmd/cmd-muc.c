@@ -90,8 +90,12 @@ cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
 	nick = j->resource != NULL ? g_strdup(j->resource)
 	    : r != NULL ? g_strdup(r->nick) : cmd_muc_default_nick(acc);
 	r = muc_want(acc->name, j->bare, nick, argc > 1 ? argv[1] : NULL);
-	if (r->archive_last == NULL)
-		r->archive_last = store_archive_last(acc->name, r->jid, &r->archive_stamp);
+	if (r->archive_last == NULL) {
+		/* (asking may write a pending checkpoint move into r first) */
+		char *last = store_archive_last(acc->name, r->jid, &r->archive_stamp);
+		g_free(r->archive_last);
+		r->archive_last = last;
+	}
 	cmd_set_last_target(r->jid);
 	jid_free(j);
 	g_free(nick);
@@ -206,13 +210,13 @@ cmd_moderate(struct cmd_ctx *ctx, int argc, char **argv)
 		/* a leading count, then the reason */
 		char *end;
 		n = strtol(reason, &end, 10);
-		if (*end != '\0' && *end != ' ')
+		if (*end != '\0' && !g_ascii_isspace(*end))
 			n = 1;
 		else if (n < 1 || n > CMD_MODERATE_MAX)
 			return cmd_error(ctx, "%ld is not a count of %s's messages (1 is the last, up "
 			    "to %d)", n, argv[0], CMD_MODERATE_MAX);
 		else
-			for (reason = end; *reason == ' '; reason++)
+			for (reason = end; g_ascii_isspace(*reason); reason++)
 				;
 		if (*reason == '\0')
 			reason = NULL;

@@ -917,8 +917,9 @@ store_checkpoint(const char *account, const char *archive, const char *own, cons
 	sqlite3_bind_int64(st, 4, last_stamp);
 	if (store_step_done(st) != 0 || sqlite3_changes(store_db) == 0)
 		return;
+	/* (memory may be ahead of the table by a move not yet written) */
 	store_held(account, archive, own, &held, &held_stamp);
-	if (held != NULL) {
+	if (held != NULL && (*held == NULL || last_stamp >= *held_stamp)) {
 		g_free(*held);
 		*held = g_strdup(last_id);
 		*held_stamp = last_stamp;

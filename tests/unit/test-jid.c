@@ -279,6 +279,17 @@ test_length_local(void **state)
 	s = g_strdup_printf("%s@d", u->str);
 	JID_BAD(s);
 	g_free(s);
+	/* the limit holds for the normal form: 341 U+0958 are 1023 bytes, and
+	 * twice that in NFC (each decomposes), so no part may take them */
+	g_string_truncate(u, 0);
+	for (int i = 0; i < 341; i++)
+		g_string_append(u, "\xe0\xa5\x98");
+	s = g_strdup_printf("a@b/%s", u->str);
+	JID_BAD(s);
+	g_free(s);
+	s = g_strdup_printf("%s@b", u->str);
+	JID_BAD(s);
+	g_free(s);
 	g_string_free(u, TRUE);
 	g_free(l1023);
 	g_free(l1024);
