@@ -2,7 +2,6 @@
  * sends while its user types. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -99,17 +98,14 @@ static int
 cmd_retract(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	bool room;
-	char *target, *end;
+	char *target;
 	long n = 1;
 
 	if (ctx->target == NULL)
 		return cmd_error(ctx, "no chat to retract a message in: open one with /msg JID");
-	if (argc > 0) {
-		n = strtol(argv[0], &end, 10);
-		if (*end != '\0' || end == argv[0] || n < 1 || n > CMD_RETRACT_MAX)
-			return cmd_error(ctx, "'%s' is not a count of your messages (1 is the last, "
-			    "up to %d)", argv[0], CMD_RETRACT_MAX);
-	}
+	if (argc > 0 && cmd_count(argv[0], CMD_RETRACT_MAX, &n, NULL) != 1)
+		return cmd_error(ctx, "'%s' is not a count of your messages (1 is the last, up to %d)",
+		    argv[0], CMD_RETRACT_MAX);
 	if (ctx->account == NULL || ctx->account->state != ACC_ONLINE)
 		return cmd_error(ctx, "not connected: nothing was retracted in %s", ctx->target);
 	room = muc_is_room(ctx->account->name, ctx->target);

@@ -1,7 +1,9 @@
-/* cmd-core.c - /help, /set and /quit. */
+/* cmd-core.c - /help, /set and /quit, and the checks of arguments the
+ * families share. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -33,6 +35,28 @@ cmd_check_jid(struct cmd_ctx *ctx, const char *s, bool bare_only)
 	}
 	jid_free(j);
 	return true;
+}
+
+int
+cmd_count(const char *s, long max, long *n, const char **rest)
+{
+	char *end;
+	long v;
+
+	if (!g_ascii_isdigit(s[0]))
+		return 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' && (rest == NULL || !g_ascii_isspace(*end)))
+		return 0;
+	*n = v;
+	if (v < 1 || v > max)
+		return -1;
+	if (rest != NULL) {
+		while (g_ascii_isspace(*end))
+			end++;
+		*rest = end;
+	}
+	return 1;
 }
 
 /* Append the help of one command (and its subcommands) to out. */

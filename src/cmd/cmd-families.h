@@ -23,4 +23,10 @@ void cmd_set_last_target(const char *jid);
  * false otherwise. */
 bool cmd_check_jid(struct cmd_ctx *ctx, const char *s, bool bare_only);
 
+/* Read a count of messages from s into *n: 1 when s is one from 1 to max,
+ * -1 when it is a number out of that range (*n has it), 0 when s is no
+ * number.  With rest NULL the whole of s is the number; else s may go on
+ * after white space, and *rest gets what follows it. */
+int cmd_count(const char *s, long max, long *n, const char **rest);
+
 #endif

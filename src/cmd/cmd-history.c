@@ -2,7 +2,6 @@
  * /export, and /mam fetch to pull older pages of an archive. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -111,13 +110,9 @@ cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (acc == NULL)
 		return -1;
-	if (argc > 1) {
-		char *end;
-		n = strtol(argv[1], &end, 10);
-		if (*end != '\0' || n < 1 || n > CMD_HISTORY_MAX)
-			return cmd_error(ctx, "'%s' is not a number of messages (1 to %d)", argv[1],
-			    CMD_HISTORY_MAX);
-	}
+	if (argc > 1 && cmd_count(argv[1], CMD_HISTORY_MAX, &n, NULL) != 1)
+		return cmd_error(ctx, "'%s' is not a number of messages (1 to %d)", argv[1],
+		    CMD_HISTORY_MAX);
 	if ((conv = cmd_history_conv(ctx, acc, argv[0])) == NULL)
 		return -1;
 	msgs = history_last(acc->name, conv, (unsigned)n);

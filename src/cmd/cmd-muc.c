@@ -2,7 +2,6 @@
  * /moderate. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -206,20 +205,15 @@ cmd_moderate(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (r == NULL)
 		return -1;
-	if (reason != NULL && g_ascii_isdigit(reason[0])) {
-		/* a leading count, then the reason */
-		char *end;
-		n = strtol(reason, &end, 10);
-		if (*end != '\0' && !g_ascii_isspace(*end))
-			n = 1;
-		else if (n < 1 || n > CMD_MODERATE_MAX)
-			return cmd_error(ctx, "%ld is not a count of %s's messages (1 is the last, up "
-			    "to %d)", n, argv[0], CMD_MODERATE_MAX);
-		else
-			for (reason = end; g_ascii_isspace(*reason); reason++)
-				;
+	/* a leading count, then the reason */
+	switch (reason != NULL ? cmd_count(reason, CMD_MODERATE_MAX, &n, &reason) : 0) {
+	case -1:
+		return cmd_error(ctx, "%ld is not a count of %s's messages (1 is the last, up to %d)",
+		    n, argv[0], CMD_MODERATE_MAX);
+	case 1:
 		if (*reason == '\0')
 			reason = NULL;
+		break;
 	}
 	if (ctx->account->state != ACC_ONLINE || !r->joined)
 		return cmd_error(ctx, "not in %s yet: nothing was retracted", r->jid);

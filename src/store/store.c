@@ -160,9 +160,8 @@ static unsigned subs[7];
 static int64_t last_conv;
 static char *last_conv_account, *last_conv_jid;
 static int64_t next_base = -1, next_id_cache;
-/* ... whether that second is full (its next ids spill past max_id), and
- * the greatest id given or in the table (-1: not asked yet) */
-static bool next_full;
+/* ... (that second full: its last id) and the greatest id given or in the
+ * table (-1: not asked yet), where a full second's next ids go */
 static int64_t max_id = -1;
 /* Checkpoint moves by live messages, written once per commit rather than
  * once per message: "account\narchive" -> struct store_move. */
@@ -191,7 +190,6 @@ store_forget(void)
 	last_conv_account = last_conv_jid = NULL;
 	last_conv = 0;
 	next_base = max_id = -1;
-	next_full = false;
 	if (moves != NULL)
 		g_hash_table_remove_all(moves);
 	match_forget();
@@ -585,12 +583,8 @@ store_next_id(int64_t stamp)
 	int64_t end = base + (1 << STORE_ID_SHIFT);
 	sqlite3_stmt *st;
 
-	/* the last message's second again: no need to ask (only this code
-	 * inserts messages; a failed commit forgets it) */
-	if (base == next_base && !next_full && next_id_cache + 1 < end) {
-		id = ++next_id_cache;
-		goto given;
-	}
+	/* a new second: ask where its ids stand (then no more: only this code
+	 * inserts messages, and a failed commit forgets the cache) */
 	if (base != next_base) {
 		st = store_stmt("SELECT max(id) FROM message WHERE id >= ?1 AND id < ?2");
 		if (st == NULL)
@@ -601,11 +595,13 @@ store_next_id(int64_t stamp)
 			id = sqlite3_column_int64(st, 0) + 1;
 		sqlite3_reset(st);
 		next_base = base;
-		next_full = id >= end;
-		if (!next_full) {
-			next_id_cache = id;
-			goto given;
-		}
+		next_id_cache = MIN(id, end) - 1;
+	}
+	if (next_id_cache + 1 < end) {
+		id = ++next_id_cache;
+		if (max_id >= 0 && id > max_id)
+			max_id = id;
+		return id;
 	}
 	/* a second of more than 2^STORE_ID_SHIFT messages (a flood): the rest
 	 * go after the greatest id, asked once */
@@ -617,12 +613,7 @@ store_next_id(int64_t stamp)
 			max_id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
-	next_full = true;
 	return ++max_id;
-given:
-	if (max_id >= 0 && id > max_id)
-		max_id = id;
-	return id;
 }
 
 static void

@@ -138,19 +138,27 @@ def test_retract_our_own(ctx):
     assert "nothing to retract" in err["message"], err
 
 
-def test_room_retractions(ctx):
+def _room_of_three(ctx, prefix):
+    """A room made by bob (so its moderator) with carol in it, and natter
+    logged in as alice and joined as alice: (n, bob, carol, room)."""
     ajid, apw = ctx.new_account("alice")
     bjid, bpw = ctx.new_account("bob")
     cjid, cpw = ctx.new_account("carol")
     bob = ctx.peer(bjid, bpw)
     carol = ctx.peer(cjid, cpw)
-    room = "retract-%s@%s" % (secrets.token_hex(3), ctx.server.muc_host)
+    room = "%s-%s@%s" % (prefix, secrets.token_hex(3), ctx.server.muc_host)
     bob.join_room(room, "bobby")
     carol.join_room(room, "carol")
     n = _login(ctx, ajid, apw)
     m = n.mark()
     n.cmd("/join %s/alice" % room)
     n.wait("joined", since=m, room=room, fail_on=["left"])
+    return n, bob, carol, room
+
+
+def test_room_retractions(ctx):
+    n, bob, carol, room = _room_of_three(ctx, "retract")
+    m = n.mark()
     bob.send_groupchat(room, "room oops")
     ev = n.wait("message", since=m, body="room oops")
     sid = ev["stanza_id"]
@@ -182,18 +190,8 @@ def test_room_moderation(ctx):
     """/moderate asks the room (Prosody's mod_muc_moderation, XEP-0425)
     to retract an occupant's message; refused until we are a moderator;
     a moderation by another moderator applies here too."""
-    ajid, apw = ctx.new_account("alice")
-    bjid, bpw = ctx.new_account("bob")
-    cjid, cpw = ctx.new_account("carol")
-    bob = ctx.peer(bjid, bpw)
-    carol = ctx.peer(cjid, cpw)
-    room = "moderated-%s@%s" % (secrets.token_hex(3), ctx.server.muc_host)
-    bob.join_room(room, "bobby")
-    carol.join_room(room, "carol")
-    n = _login(ctx, ajid, apw)
+    n, bob, carol, room = _room_of_three(ctx, "moderated")
     m = n.mark()
-    n.cmd("/join %s/alice" % room)
-    n.wait("joined", since=m, room=room, fail_on=["left"])
     n.cmd("/win %s" % room)
     sids = {}
     for body in ("spam one", "spam two", "fine words"):

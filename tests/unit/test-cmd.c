@@ -23,6 +23,7 @@
 #include "natter/event.h"
 #include "natter/settings.h"
 #include "capture.h"
+#include "cmd-families.h"
 
 /* The JID of the last EV_CHAT_OPEN seen. */
 static char *chat_opened;
@@ -652,6 +653,39 @@ man_has_entry(const char *man, const char *name)
 	return found;
 }
 
+/* Counts (/history N, /retract N, /moderate NICK N REASON): whole
+ * numbers in range, or a number then the rest after white space. */
+static void
+test_count(void **state)
+{
+	const char *rest = NULL;
+	long n = 7;
+
+	assert_int_equal(cmd_count("3", 1000, &n, NULL), 1);
+	assert_int_equal(n, 3);
+	assert_int_equal(cmd_count("1000", 1000, &n, NULL), 1);
+	assert_int_equal(cmd_count("0", 1000, &n, NULL), -1);
+	assert_int_equal(cmd_count("1001", 1000, &n, NULL), -1);
+	assert_int_equal(n, 1001);
+	assert_int_equal(cmd_count("99999999999999999999999", 1000, &n, NULL), -1);
+	n = 7;
+	assert_int_equal(cmd_count("x", 1000, &n, NULL), 0);
+	assert_int_equal(cmd_count("-1", 1000, &n, NULL), 0);
+	assert_int_equal(cmd_count("+2", 1000, &n, NULL), 0);
+	assert_int_equal(cmd_count("", 1000, &n, NULL), 0);
+	assert_int_equal(cmd_count("2nd", 1000, &n, &rest), 0);
+	assert_int_equal(cmd_count("2 spam", 1000, &n, NULL), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(cmd_count("2 spam", 1000, &n, &rest), 1);
+	assert_int_equal(n, 2);
+	assert_string_equal(rest, "spam");
+	assert_int_equal(cmd_count("4\t off topic", 1000, &n, &rest), 1);
+	assert_int_equal(n, 4);
+	assert_string_equal(rest, "off topic");
+	assert_int_equal(cmd_count("5", 1000, &n, &rest), 1);
+	assert_string_equal(rest, "");
+}
+
 static void
 test_man(void **state)
 {
@@ -700,6 +734,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_argument, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_arguments, setup, teardown),

@@ -27,14 +27,12 @@
 #include "natter/settings.h"
 #include "natter/store.h"
 #include "store-priv.h"
-#include "tmpdir.h"
+#include "storetest.h"
 
 #define ME "me@example.org"
 #define BOB "bob@example.org"
 #define ROOM "room@muc.example.org"
 #define T0 1700000000 /* 2023-11-14 */
-
-static char *tmpdir;
 
 /* One EV_MESSAGE to emit; unset strings are NULL. */
 struct msg {
@@ -90,63 +88,21 @@ emit_simple(enum event_type type, const char *account)
 	bus_emit_free(event_new(type, account));
 }
 
-/* Start as natter does: the models' listeners first, then the store. */
-static void
-core_start(void)
-{
-	bus_reset();
-	account_free_all();
-	muc_free_all(NULL);
-	settings_reset();
-	account_init();
-	roster_init();
-	muc_init();
-}
-
-static void
-open_ok(void)
-{
-	char *err = NULL;
-
-	if (store_open(tmpdir, &err) != 0)
-		fail_msg("store_open: %s", err != NULL ? err : "(no error text)");
-}
-
-/* A fresh account name for jid, loaded from the store. */
-static struct account *
-add_account(const char *name, const char *jid)
-{
-	char *err = NULL;
-	struct account *acc = account_add(name, jid, &err);
-
-	if (acc == NULL)
-		fail_msg("account_add: %s", err);
-	store_account_load(acc);
-	return acc;
-}
-
 static int
 setup(void **state)
 {
-	core_start();
+	storetest_core_start();
 	tmpdir = g_dir_make_tmp("natter-test-history-XXXXXX", NULL);
 	assert_non_null(tmpdir);
-	open_ok();
-	add_account("a", ME);
+	storetest_open(tmpdir);
+	storetest_account("a", ME);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	store_close();
-	tmpdir_remove(tmpdir);
-	g_free(tmpdir);
-	tmpdir = NULL;
-	bus_reset();
-	muc_free_all(NULL);
-	account_free_all();
-	settings_reset();
+	storetest_end();
 	return 0;
 }
 
@@ -155,9 +111,9 @@ static void
 restart(void)
 {
 	store_close();
-	core_start();
-	open_ok();
-	add_account("a", ME);
+	storetest_core_start();
+	storetest_open(tmpdir);
+	storetest_account("a", ME);
 }
 
 /* An integer from the store's own connection (sees uncommitted writes). */
@@ -1084,12 +1040,12 @@ test_migrate_from_v1(void **state)
 	    "INSERT INTO roster_item VALUES ('a', '" BOB "', 'Bob', 'both', NULL, NULL);"
 	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	core_start();
-	open_ok();
+	storetest_core_start();
+	storetest_open(tmpdir);
 	assert_int_equal(q_int("PRAGMA user_version"), store_schema_version());
 	assert_int_equal(store_schema_version(), 2);
 	{
-		struct account *acc = add_account("a", ME);
+		struct account *acc = storetest_account("a", ME);
 		assert_string_equal(acc->pin, "abcd");
 		assert_string_equal(acc->roster->ver, "v1");
 		assert_non_null(roster_find(acc->roster, BOB));

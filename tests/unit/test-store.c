@@ -21,7 +21,7 @@
 #include "natter/roster.h"
 #include "natter/settings.h"
 #include "natter/store.h"
-#include "tmpdir.h"
+#include "storetest.h"
 
 #define FP1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define FP2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -54,22 +54,10 @@ static const char *const old_schemas[] = {
 	"  'Friends' || char(10) || 'Work');",
 };
 
-static char *tmpdir;
-
-/* Start as natter does: listeners of the core first, then the store. */
-static void
-core_start(void)
-{
-	bus_reset();
-	account_free_all();
-	settings_reset();
-	roster_init();
-}
-
 static int
 setup(void **state)
 {
-	core_start();
+	storetest_core_start();
 	tmpdir = g_dir_make_tmp("natter-test-store-XXXXXX", NULL);
 	assert_non_null(tmpdir);
 	return 0;
@@ -78,25 +66,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	store_close();
-	tmpdir_remove(tmpdir);
-	g_free(tmpdir);
-	tmpdir = NULL;
-	bus_reset();
-	account_free_all();
-	settings_reset();
+	storetest_end();
 	return 0;
-}
-
-/* Open the store in dir; the test fails with the error otherwise. */
-static void
-open_ok(const char *dir)
-{
-	char *err = NULL;
-
-	if (store_open(dir, &err) != 0)
-		fail_msg("store_open(%s): %s", dir, err != NULL ? err : "(no error text)");
-	assert_null(err);
 }
 
 /* Close and forget everything in memory, then start again with the same
@@ -106,8 +77,8 @@ restart(void)
 {
 	store_flush();
 	store_close();
-	core_start();
-	open_ok(tmpdir);
+	storetest_core_start();
+	storetest_open(tmpdir);
 }
 
 /* Run sql on the database file at path (a connection of our own). */
@@ -163,19 +134,6 @@ db_path(void)
 	return g_build_filename(tmpdir, "natter.db", NULL);
 }
 
-/* Add account name for jid and load what the store has for it. */
-static struct account *
-add_loaded(const char *name, const char *jid)
-{
-	char *err = NULL;
-	struct account *acc = account_add(name, jid, &err);
-
-	if (acc == NULL)
-		fail_msg("account_add: %s", err);
-	store_account_load(acc);
-	return acc;
-}
-
 static void
 emit_item(const char *account, const char *jid, const char *name, const char *sub,
     const char *ask, const char *const *groups, bool fetched)
@@ -210,7 +168,7 @@ test_open_creates(void **state)
 	char *mode;
 	struct stat st;
 
-	open_ok(tmpdir);
+	storetest_open(tmpdir);
 	assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -221,11 +179,11 @@ test_open_creates(void **state)
 	assert_string_equal(mode, "wal");
 	g_free(mode);
 	/* missing directories are made */
-	open_ok(sub);
+	storetest_open(sub);
 	store_close();
 	assert_int_equal(sql_int(subdb, "PRAGMA user_version"), store_schema_version());
 	/* opening again changes nothing */
-	open_ok(tmpdir);
+	storetest_open(tmpdir);
 	store_close();
 	assert_int_equal(sql_int(path, "PRAGMA user_version"), store_schema_version());
 	g_free(path);
@@ -248,7 +206,7 @@ test_open_fails(void **state)
 	/* a store that is not open refuses writes and loads nothing */
 	assert_int_equal(store_pin_set("a", FP1), -1);
 	{
-		struct account *acc = add_loaded("a", "a@example.org");
+		struct account *acc = storetest_account("a", "a@example.org");
 		assert_null(acc->pin);
 		assert_int_equal(g_hash_table_size(acc->roster->contacts), 0);
 	}
@@ -263,28 +221,28 @@ test_pin_round_trip(void **state)
 {
 	struct account *acc;
 
-	open_ok(tmpdir);
+	storetest_open(tmpdir);
 	assert_int_equal(store_pin_set("work", FP1), 0);
 	assert_int_equal(store_pin_set("home", FP2), 0);
 	restart();
-	acc = add_loaded("work", "w@example.org");
+	acc = storetest_account("work", "w@example.org");
 	assert_non_null(acc->pin);
 	assert_string_equal(acc->pin, FP1);
-	acc = add_loaded("home", "h@example.org");
+	acc = storetest_account("home", "h@example.org");
 	assert_string_equal(acc->pin, FP2);
-	acc = add_loaded("other", "o@example.org");
+	acc = storetest_account("other", "o@example.org");
 	assert_null(acc->pin);
 
 	/* replacing a pin */
 	assert_int_equal(store_pin_set("work", FP2), 0);
 	restart();
-	assert_string_equal(add_loaded("work", "w@example.org")->pin, FP2);
+	assert_string_equal(storetest_account("work", "w@example.org")->pin, FP2);
 }
 
 static void
 test_pin_removal(void **state)
 {
-	open_ok(tmpdir);
+	storetest_open(tmpdir);
 	assert_int_equal(store_pin_set("work", FP1), 0);
 	assert_int_equal(store_pin_set("home", FP2), 0);
 	restart();
@@ -292,8 +250,8 @@ test_pin_removal(void **state)
 	/* removing what is not there is fine */
 	assert_int_equal(store_pin_set("nobody", NULL), 0);
 	restart();
-	assert_null(add_loaded("work", "w@example.org")->pin);
-	assert_string_equal(add_loaded("home", "h@example.org")->pin, FP2);
+	assert_null(storetest_account("work", "w@example.org")->pin);
+	assert_string_equal(storetest_account("home", "h@example.org")->pin, FP2);
 }
 
 /* Check contact jid in acc's roster. */
@@ -331,9 +289,9 @@ test_roster_round_trip(void **state)
 	static const char *const dave_groups[] = { "Caf\xc3\xa9 \"Chez\" 'Nous'", NULL };
 	struct account *acc;
 
-	open_ok(tmpdir);
-	acc = add_loaded("a", "a@example.org");
-	add_loaded("other", "o@example.org");
+	storetest_open(tmpdir);
+	acc = storetest_account("a", "a@example.org");
+	storetest_account("other", "o@example.org");
 	emit_item("a", "bob@example.org", "Bob", "both", NULL, bob_groups, true);
 	emit_item("a", "carol@example.org", NULL, "to", "subscribe", NULL, true);
 	emit_item("a", "dave@example.org", "Dave O'Neil", "from", NULL, dave_groups, true);
@@ -343,19 +301,19 @@ test_roster_round_trip(void **state)
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 3);
 	restart();
 
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_non_null(acc->roster->ver);
 	assert_string_equal(acc->roster->ver, "v42");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 3);
 	check_contact(acc, "bob@example.org", "Bob", "both", NULL, bob_groups);
 	check_contact(acc, "carol@example.org", NULL, "to", "subscribe", NULL);
 	check_contact(acc, "dave@example.org", "Dave O'Neil", "from", NULL, dave_groups);
-	acc = add_loaded("other", "o@example.org");
+	acc = storetest_account("other", "o@example.org");
 	assert_string_equal(acc->roster->ver, "o1");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 1);
 	check_contact(acc, "zed@example.org", "Zed", "both", NULL, NULL);
 	/* an account the store has never seen starts empty */
-	acc = add_loaded("new", "n@example.org");
+	acc = storetest_account("new", "n@example.org");
 	assert_null(acc->roster->ver);
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 0);
 }
@@ -366,19 +324,19 @@ test_roster_refetch_replaces(void **state)
 	static const char *const g1[] = { "Old", NULL };
 	struct account *acc;
 
-	open_ok(tmpdir);
-	add_loaded("a", "a@example.org");
+	storetest_open(tmpdir);
+	storetest_account("a", "a@example.org");
 	emit_item("a", "bob@example.org", "Bob", "both", NULL, g1, true);
 	emit_item("a", "carol@example.org", "Carol", "both", NULL, NULL, true);
 	emit_end("a", "v1", false);
 	restart();
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 2);
 	/* the next login's fetch no longer names carol, and bob changed */
 	emit_item("a", "bob@example.org", "Robert", "to", NULL, NULL, true);
 	emit_end("a", "v2", false);
 	restart();
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_string_equal(acc->roster->ver, "v2");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 1);
 	check_contact(acc, "bob@example.org", "Robert", "to", NULL, NULL);
@@ -390,16 +348,16 @@ test_roster_unchanged_keeps_cache(void **state)
 {
 	struct account *acc;
 
-	open_ok(tmpdir);
-	add_loaded("a", "a@example.org");
+	storetest_open(tmpdir);
+	storetest_account("a", "a@example.org");
 	emit_item("a", "bob@example.org", "Bob", "both", NULL, NULL, true);
 	emit_end("a", "v1", false);
 	restart();
-	add_loaded("a", "a@example.org");
+	storetest_account("a", "a@example.org");
 	/* the server says our version is current: nothing is fetched */
 	emit_end("a", "v1", true);
 	restart();
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_string_equal(acc->roster->ver, "v1");
 	check_contact(acc, "bob@example.org", "Bob", "both", NULL, NULL);
 }
@@ -409,17 +367,17 @@ test_roster_fetch_cut_short(void **state)
 {
 	struct account *acc;
 
-	open_ok(tmpdir);
-	add_loaded("a", "a@example.org");
+	storetest_open(tmpdir);
+	storetest_account("a", "a@example.org");
 	emit_item("a", "bob@example.org", "Bob", "both", NULL, NULL, true);
 	emit_end("a", "v1", false);
 	restart();
-	add_loaded("a", "a@example.org");
+	storetest_account("a", "a@example.org");
 	/* the next fetch is cut short before its end (a disconnect): the
 	 * cache keeps the last complete roster and its version */
 	emit_item("a", "carol@example.org", "Carol", "both", NULL, NULL, true);
 	restart();
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_string_equal(acc->roster->ver, "v1");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 1);
 	check_contact(acc, "bob@example.org", "Bob", "both", NULL, NULL);
@@ -432,8 +390,8 @@ test_roster_pushes(void **state)
 	static const char *const g[] = { "New", NULL };
 	struct account *acc;
 
-	open_ok(tmpdir);
-	add_loaded("a", "a@example.org");
+	storetest_open(tmpdir);
+	storetest_account("a", "a@example.org");
 	emit_item("a", "bob@example.org", "Bob", "both", NULL, NULL, true);
 	emit_item("a", "carol@example.org", NULL, "both", NULL, NULL, true);
 	emit_end("a", "v1", false);
@@ -442,7 +400,7 @@ test_roster_pushes(void **state)
 	emit_item("a", "bob@example.org", "Bobby", "both", NULL, NULL, false);
 	emit_item("a", "carol@example.org", NULL, "remove", NULL, NULL, false);
 	restart();
-	acc = add_loaded("a", "a@example.org");
+	acc = storetest_account("a", "a@example.org");
 	assert_int_equal(g_hash_table_size(acc->roster->contacts), 2);
 	check_contact(acc, "erin@example.org", "Erin", "none", "subscribe", g);
 	check_contact(acc, "bob@example.org", "Bobby", "both", NULL, NULL);
@@ -474,15 +432,15 @@ test_migrate_every_version(void **state)
 			g_free(sql);
 		}
 		assert_int_equal(sql_int(path, "PRAGMA user_version"), v);
-		open_ok(tmpdir);
+		storetest_open(tmpdir);
 		/* the upgraded store works */
 		assert_int_equal(store_pin_set("m", FP1), 0);
 		restart();
-		assert_string_equal(add_loaded("m", "m@example.org")->pin, FP1);
+		assert_string_equal(storetest_account("m", "m@example.org")->pin, FP1);
 		if (v >= 1) {
 			/* what the old version kept is still there */
 			static const char *const groups[] = { "Friends", "Work", NULL };
-			struct account *old = add_loaded("old", "old@example.org");
+			struct account *old = storetest_account("old", "old@example.org");
 			assert_string_equal(old->pin, FP2);
 			assert_string_equal(old->roster->ver, "v9");
 			check_contact(old, "bob@example.org", "Bob", "both", NULL, groups);
@@ -491,7 +449,7 @@ test_migrate_every_version(void **state)
 		assert_int_equal(sql_int(path, "SELECT count(*) FROM message"), 0);
 		store_close();
 		assert_int_equal(sql_int(path, "PRAGMA user_version"), store_schema_version());
-		core_start();
+		storetest_core_start();
 	}
 	g_free(path);
 }
